@@ -1,0 +1,35 @@
+//! PassCom's domain: the things an airline sells and the rules between them.
+//!
+//! Everything here is plain data and pure functions: no sockets, no files, no clock, no
+//! randomness. Values are parsed once, where they enter the system (`AirportCode::parse`,
+//! `SeatNumber::parse`, `Money::from_cents`…), and everything downstream trusts them. A value that
+//! exists is valid; that is the point of the newtypes.
+//!
+//! The words follow `docs/glossary.md`: a *flight* is one dated departure, a *seat* on it is
+//! free, *held* by a transaction in progress or *sold* to a booking; a *booking* is what a
+//! customer bought at the seller; a *segment* is one flight of a booking; a *ticket* is the
+//! number issued for one passenger on one segment; an *itinerary* is a sequence of flights.
+
+pub mod airline;
+pub mod airport;
+pub mod booking;
+pub mod customer;
+pub mod flight;
+pub mod itinerary;
+pub mod money;
+pub mod parse;
+pub mod reference;
+pub mod seat;
+pub mod time;
+
+pub use airline::{Airline, AirlineId, Designator, TicketPrefix};
+pub use airport::{Airport, AirportCode};
+pub use booking::{
+    Booking, BookingReference, BookingStatus, HistoryEntry, PassengerName, Segment, SegmentStatus,
+    TicketNumber,
+};
+pub use customer::{CustomerName, Password, Username};
+pub use flight::{Flight, FlightId, FlightNumber, FlightStatus};
+pub use money::Money;
+pub use parse::ParseError;
+pub use seat::{Cabin, SeatNumber};

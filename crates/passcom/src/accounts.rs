@@ -1,0 +1,252 @@
+//! Customer accounts: registration, login, sessions, logout.
+//!
+//! Passwords are hashed with argon2id (OWASP's minimum cost by default) on blocking threads,
+//! at most `password_hashes_concurrent_max` at once, so a burst of logins cannot take every
+//! core or unbounded memory. A login for an unknown username still verifies a password — against
+//! a decoy hash made at start-up — so that both failures take the same time and give the same
+//! answer.
+//!
+//! A session token is 32 random bytes (base64url), shown to the customer once; the store keeps
+//! only its SHA-256. A session expires after `session_idle_timeout_ms` without use. Its last use
+//! is written at most every `session_touch_interval_ms`, so an active customer costs one write
+//! a minute rather than one per request; expiry can therefore come up to one interval early.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::{SignedDuration, Timestamp};
+use passcom_core::{CustomerName, Password, Username};
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+
+use crate::clock::{Clock, Entropy};
+use crate::config::{Limits, PasswordHashing};
+use crate::store::{Customer, NewCustomer, Session, Store, StoreError};
+
+/// Why an account operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Another account has that username.
+    #[error("username taken")]
+    UsernameTaken,
+    /// Unknown username or wrong password (deliberately not told apart).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// No valid session token.
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// The session expired after being idle.
+    #[error("session expired")]
+    SessionExpired,
+    /// Storage or hashing failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Argon2id hashing with bounded concurrency.
+pub struct PasswordHasher {
+    params: Params,
+    permits: Semaphore,
+    decoy_hash: String,
+}
+
+impl PasswordHasher {
+    /// A hasher of cost `cost`, computing at most `concurrent_max` hashes at once.
+    pub fn new(cost: &PasswordHashing, concurrent_max: usize) -> anyhow::Result<Self> {
+        let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
+            .map_err(|error| anyhow::anyhow!("invalid password hashing cost: {error}"))?;
+        let decoy_hash = hash_now(&params, "a password no account has")?;
+        Ok(Self {
+            params,
+            permits: Semaphore::new(concurrent_max.max(1)),
+            decoy_hash,
+        })
+    }
+
+    /// The PHC string of `password`'s hash, with a fresh random salt.
+    pub async fn hash(&self, password: &Password) -> Result<String, StoreError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let (params, password) = (self.params.clone(), password.expose().to_owned());
+        tokio::task::spawn_blocking(move || hash_now(&params, &password))
+            .await
+            .map_err(|error| StoreError::Internal(error.to_string()))?
+            .map_err(|error| StoreError::Internal(error.to_string()))
+    }
+
+    /// Whether `password` matches `hash`; with no hash (unknown user) it checks the decoy and
+    /// answers `false`, taking the same time.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let known = hash.is_some();
+        let hash = hash.unwrap_or(&self.decoy_hash).to_owned();
+        let password = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        known && matches
+    }
+}
+
+fn hash_now(params: &Params, password: &str) -> anyhow::Result<String> {
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let hash = argon2
+        .hash_password(password.as_bytes())
+        .map_err(|error| anyhow::anyhow!("password hashing failed: {error}"))?;
+    Ok(hash.to_string())
+}
+
+/// A session token as the customer holds it.
+pub struct IssuedSession {
+    /// The bearer token, shown once.
+    pub token: String,
+    /// When it expires if left unused.
+    pub expires_at: Timestamp,
+}
+
+/// Registration, login and sessions.
+pub struct Accounts {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    entropy: Arc<dyn Entropy>,
+    hasher: PasswordHasher,
+    idle_timeout: SignedDuration,
+    touch_interval: SignedDuration,
+}
+
+impl Accounts {
+    /// The account service over `store`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        entropy: Arc<dyn Entropy>,
+        hasher: PasswordHasher,
+        limits: &Limits,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            entropy,
+            hasher,
+            idle_timeout: SignedDuration::from_millis(limits.session_idle_timeout_ms as i64),
+            touch_interval: SignedDuration::from_millis(limits.session_touch_interval_ms as i64),
+        }
+    }
+
+    /// Creates an account.
+    pub async fn register(
+        &self,
+        username: Username,
+        password: &Password,
+        name: CustomerName,
+    ) -> Result<Customer, AccountError> {
+        let password_hash = self.hasher.hash(password).await?;
+        let customer = NewCustomer {
+            username,
+            name,
+            password_hash,
+            created_at: self.clock.now(),
+        };
+        self.store
+            .create_customer(customer)
+            .await
+            .map_err(|error| match error {
+                StoreError::UsernameTaken => AccountError::UsernameTaken,
+                other => other.into(),
+            })
+    }
+
+    /// Checks a username and password and opens a session. Anything wrong — unknown user,
+    /// malformed username, wrong password — is `InvalidCredentials`, after the same work.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<IssuedSession, AccountError> {
+        let account = match Username::parse(username) {
+            Ok(username) => self.store.credentials(username).await?,
+            Err(_) => None,
+        };
+        let hash = account.as_ref().map(|(_, hash)| hash.as_str());
+        if !self.hasher.verify(password, hash).await {
+            return Err(AccountError::InvalidCredentials);
+        }
+        let (customer, _) = account.expect("a verified password belongs to an account");
+        let token = self.new_token();
+        let now = self.clock.now();
+        self.store
+            .create_session(token_hash(&token), customer.id, now)
+            .await?;
+        Ok(IssuedSession {
+            token,
+            expires_at: now + self.idle_timeout,
+        })
+    }
+
+    /// The live session of bearer `token`, marking it used.
+    pub async fn authenticate(&self, token: &str) -> Result<Session, AccountError> {
+        let hash = token_hash(token);
+        let session = self
+            .store
+            .session(hash)
+            .await?
+            .ok_or(AccountError::Unauthenticated)?;
+        let now = self.clock.now();
+        if session.last_seen_at + self.idle_timeout <= now {
+            self.store.delete_session(hash).await?;
+            return Err(AccountError::SessionExpired);
+        }
+        if session.last_seen_at + self.touch_interval <= now {
+            self.store.touch_session(hash, now).await?;
+        }
+        Ok(session)
+    }
+
+    /// When `session` expires if left unused from now on.
+    pub fn expires_at(&self) -> Timestamp {
+        self.clock.now() + self.idle_timeout
+    }
+
+    /// Ends the session of bearer `token`.
+    pub async fn logout(&self, token: &str) -> Result<(), AccountError> {
+        Ok(self.store.delete_session(token_hash(token)).await?)
+    }
+
+    /// Deletes every expired session; returns how many.
+    pub async fn sweep_idle_sessions(&self) -> Result<usize, AccountError> {
+        Ok(self
+            .store
+            .delete_idle_sessions(self.clock.now() - self.idle_timeout)
+            .await?)
+    }
+
+    /// Hashes `password` for an account created outside registration (the seed).
+    pub async fn hash_password(&self, password: &Password) -> Result<String, AccountError> {
+        Ok(self.hasher.hash(password).await?)
+    }
+
+    fn new_token(&self) -> String {
+        let mut bytes = [0; 32];
+        self.entropy.fill(&mut bytes);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+}
+
+/// The SHA-256 of a bearer token: what the store keeps.
+fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}

@@ -1,0 +1,255 @@
+//! API errors: one type, mapped to HTTP in one place.
+//!
+//! Every error answer has the same shape, `{"error": {"code": "…", "message": "…", …}}`, with a
+//! stable snake_case `code` that clients switch on, a sentence for people, and details where
+//! they help (`flight`, `airline`, `field`, `current_version`). Errors of the service layers map
+//! here by what the caller can do: fix the request (4xx), or retry later (503). Our own failures
+//! are logged in full and answered with a bare `internal_error`, never with their details.
+
+use std::borrow::Cow;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use passcom_core::ParseError;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::accounts::AccountError;
+use crate::sales::SalesError;
+use crate::schedule::ScheduleError;
+use crate::store::StoreError;
+
+/// An error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    message: String,
+    details: Map<String, Value>,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, with a stable code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, such as `seat_unavailable`.
+    #[schema(example = "seat_unavailable")]
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// The flight concerned, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flight: Option<String>,
+    /// The airline concerned, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub airline: Option<String>,
+    /// The request field that was wrong, like `passengers[1].name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A flight's version now, on a failed `If-Match`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with `status`, `code` and `message`.
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            details: Map::new(),
+        }
+    }
+
+    /// Adds a detail (`flight`, `airline`, `field`, `current_version`).
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// 400 from a value in the query string or path that did not parse.
+    pub fn bad_parameter(field: &str, error: ParseError) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, error.code(), error.message()).with("field", field)
+    }
+
+    /// 422 from a field of the body that did not parse.
+    pub fn invalid_field(field: impl Into<String>, error: ParseError) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error.code(),
+            error.message(),
+        )
+        .with("field", field.into())
+    }
+
+    /// 422 for a request that is well formed but breaks a rule.
+    pub fn unprocessable(error: ParseError) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error.code(),
+            error.message(),
+        )
+    }
+
+    /// 401: no valid credentials.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
+    /// 404 for a route or resource that does not exist.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 500, logging what happened; the caller learns nothing of it.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "request failed on our side");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "something went wrong on our side; try again",
+        )
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = Map::new();
+        error.insert("code".into(), Value::from(self.code.into_owned()));
+        error.insert("message".into(), Value::from(self.message));
+        error.extend(self.details);
+        let body = serde_json::json!({ "error": error });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Internal(reason) => ApiError::internal(reason),
+            // Every other store error is a domain outcome that a service maps with more
+            // context; one reaching here directly is still the caller's to see.
+            StoreError::FlightNotFound(flight) => flight_not_found(flight),
+            other => ApiError::new(StatusCode::CONFLICT, "conflict", other.to_string()),
+        }
+    }
+}
+
+fn flight_not_found(flight: passcom_core::FlightId) -> ApiError {
+    ApiError::not_found("flight_not_found", format!("there is no flight {flight}"))
+        .with("flight", flight.to_string())
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::UsernameTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                "username_taken",
+                "that username belongs to another account",
+            ),
+            AccountError::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "wrong username or password",
+            ),
+            AccountError::Unauthenticated => {
+                ApiError::unauthenticated("log in first: send Authorization: Bearer <token>")
+            }
+            AccountError::SessionExpired => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "your session expired; log in again",
+            ),
+            AccountError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<SalesError> for ApiError {
+    fn from(error: SalesError) -> Self {
+        match error {
+            SalesError::FlightNotFound(flight) => flight_not_found(flight),
+            SalesError::FlightCancelled(flight) => ApiError::new(
+                StatusCode::CONFLICT,
+                "flight_cancelled",
+                format!("flight {flight} is cancelled"),
+            )
+            .with("flight", flight.to_string()),
+            SalesError::FlightDeparted(flight) => ApiError::new(
+                StatusCode::CONFLICT,
+                "flight_departed",
+                format!("flight {flight} has departed"),
+            )
+            .with("flight", flight.to_string()),
+            SalesError::SeatUnavailable { flight } => ApiError::new(
+                StatusCode::CONFLICT,
+                "seat_unavailable",
+                format!("the seats asked for on {flight} are no longer available; choose again"),
+            )
+            .with("flight", flight.to_string()),
+            SalesError::InvalidTrip(error) => ApiError::unprocessable(error),
+            SalesError::IdempotencyKeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used with a different request; use a new key for a new purchase",
+            ),
+            SalesError::BookingNotFound(reference) => ApiError::not_found(
+                "booking_not_found",
+                format!("you have no booking {reference}"),
+            ),
+            SalesError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ScheduleError> for ApiError {
+    fn from(error: ScheduleError) -> Self {
+        match error {
+            ScheduleError::AirportNotFound(code) => {
+                ApiError::not_found("airport_not_found", format!("there is no airport {code}"))
+            }
+            ScheduleError::FlightNotFound(flight) => flight_not_found(flight),
+            ScheduleError::Invalid(error) => ApiError::unprocessable(error),
+            ScheduleError::FlightExists(flight) => ApiError::new(
+                StatusCode::CONFLICT,
+                "flight_exists",
+                format!("flight {flight} exists already"),
+            )
+            .with("flight", flight.to_string()),
+            ScheduleError::VersionMismatch { flight, current } => ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "version_mismatch",
+                format!(
+                    "flight {flight} changed since you read it; it is at version {current} now"
+                ),
+            )
+            .with("flight", flight.to_string())
+            .with("current_version", current),
+            ScheduleError::FlightCancelled(flight) => ApiError::new(
+                StatusCode::CONFLICT,
+                "flight_cancelled",
+                format!("flight {flight} is cancelled and cannot be edited"),
+            )
+            .with("flight", flight.to_string()),
+            ScheduleError::Store(error) => error.into(),
+        }
+    }
+}

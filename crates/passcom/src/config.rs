@@ -1,0 +1,420 @@
+//! The node's configuration: one typed struct, defaults in code, a TOML file over them, and
+//! environment variables over that.
+//!
+//! `PASSCOM_<SECTION>__<KEY>` overrides a key: `PASSCOM_HTTP__LISTEN=127.0.0.1:7001`,
+//! `PASSCOM_ADMIN__TOKEN=…`. Every limit is named with its unit last and lives in [`Limits`],
+//! so tests can shrink any of them. Secrets (the admin token) never appear in `Debug` output.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use passcom_core::airline::parse_colour;
+use passcom_core::itinerary::ConnectionRules;
+use passcom_core::reference::reference_airline;
+use passcom_core::{Airline, AirlineId, Designator, TicketPrefix};
+use serde::{Deserialize, Serialize};
+
+use crate::store::sqlite::SqliteOptions;
+
+/// Everything a node is told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Which airline this node is.
+    pub airline: AirlineConfig,
+    /// Where it listens.
+    #[serde(default)]
+    pub http: HttpConfig,
+    /// Where it keeps its data.
+    #[serde(default)]
+    pub storage: StorageConfig,
+    /// The admin API's credentials.
+    #[serde(default)]
+    pub admin: AdminConfig,
+    /// What it seeds on first start.
+    #[serde(default)]
+    pub seed: SeedConfig,
+    /// Minimum connection times and the legs limit of itineraries.
+    #[serde(default)]
+    pub connections: ConnectionRules,
+    /// Every named limit.
+    #[serde(default)]
+    pub limits: Limits,
+    /// Cost of password hashing.
+    #[serde(default)]
+    pub passwords: PasswordHashing,
+}
+
+/// The airline of this node. For the reference airlines (rumos, giro, boreal) only the id is
+/// needed; the rest defaults to theirs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AirlineConfig {
+    /// Network id.
+    pub id: AirlineId,
+    /// Name customers see.
+    pub name: Option<String>,
+    /// Flight-number prefix.
+    pub designator: Option<Designator>,
+    /// Brand colour, `#rrggbb`.
+    pub colour: Option<String>,
+    /// First three digits of its tickets.
+    pub ticket_prefix: Option<TicketPrefix>,
+}
+
+/// Network listeners.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address of the customer, admin and peer HTTP API.
+    pub listen: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7777)),
+        }
+    }
+}
+
+/// Storage location.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Directory of the database and the node's generated secrets.
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+/// Admin credentials.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Bearer token of the admin API. When absent, the node generates one on first start and
+    /// keeps it in `<data_dir>/admin-token`.
+    pub token: Option<Secret>,
+}
+
+/// A secret string: shown as `<redacted>` by `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Shortest admin token accepted from configuration.
+pub const ADMIN_TOKEN_CHARS_MIN: usize = 16;
+
+/// What a new node's database starts with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeedConfig {
+    /// Whether to seed at all.
+    pub enabled: bool,
+    /// How many days of schedule to keep published ahead (counting today).
+    pub days: u32,
+    /// Whether to import the original system's ten users.
+    pub original_users: bool,
+}
+
+impl Default for SeedConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            days: 60,
+            original_users: true,
+        }
+    }
+}
+
+/// Every limit of the node, unit last.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest request body.
+    pub request_body_bytes_max: usize,
+    /// Longest a request may take before it is answered `request_timeout`.
+    pub request_timeout_ms: u64,
+    /// Most passengers in one booking.
+    pub passengers_max: usize,
+    /// Page size when a listing gives no `limit`.
+    pub page_size_default: usize,
+    /// Largest `limit` a listing accepts.
+    pub page_size_max: usize,
+    /// A session unused for this long has expired.
+    pub session_idle_timeout_ms: u64,
+    /// A session's last use is written at most this often.
+    pub session_touch_interval_ms: u64,
+    /// How often expired sessions are deleted.
+    pub session_sweep_interval_ms: u64,
+    /// Longest `Idempotency-Key`.
+    pub idempotency_key_bytes_max: usize,
+    /// Most writes committed in one batch.
+    pub write_batch_max: usize,
+    /// Most writes waiting for the writer.
+    pub write_queue_max: usize,
+    /// Size of the database reader pool.
+    pub readers_max: u32,
+    /// Most password hashes computed at once (each takes ~19 MiB and tens of milliseconds).
+    pub password_hashes_concurrent_max: usize,
+    /// How long a graceful shutdown waits for requests in flight.
+    pub shutdown_grace_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_body_bytes_max: 64 * 1024,
+            request_timeout_ms: 30_000,
+            passengers_max: 9,
+            page_size_default: 100,
+            page_size_max: 1000,
+            session_idle_timeout_ms: 30 * 60 * 1000,
+            session_touch_interval_ms: 60 * 1000,
+            session_sweep_interval_ms: 10 * 60 * 1000,
+            idempotency_key_bytes_max: 255,
+            write_batch_max: 512,
+            write_queue_max: 8192,
+            readers_max: 8,
+            password_hashes_concurrent_max: 2,
+            shutdown_grace_ms: 10_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The SQLite store's share of the limits.
+    pub fn sqlite(&self) -> SqliteOptions {
+        SqliteOptions {
+            write_batch_max: self.write_batch_max,
+            write_queue_max: self.write_queue_max,
+            readers_max: self.readers_max,
+        }
+    }
+}
+
+/// Argon2id cost. The defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane); tests lower
+/// them to run fast.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordHashing {
+    /// Memory per hash, KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl Default for PasswordHashing {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl Config {
+    /// The defaults for airline `id`.
+    pub fn for_airline(id: AirlineId) -> Self {
+        Self {
+            airline: AirlineConfig {
+                id,
+                name: None,
+                designator: None,
+                colour: None,
+                ticket_prefix: None,
+            },
+            http: HttpConfig::default(),
+            storage: StorageConfig::default(),
+            admin: AdminConfig::default(),
+            seed: SeedConfig::default(),
+            connections: ConnectionRules::default(),
+            limits: Limits::default(),
+            passwords: PasswordHashing::default(),
+        }
+    }
+
+    /// Loads `path` (if given) over the defaults, then `PASSCOM_…` variables over that.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        if let Some(path) = path {
+            if !path.exists() {
+                bail!("no config file at {}", path.display());
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let partial: Self = figment
+            .clone()
+            .merge(Env::prefixed("PASSCOM_").split("__"))
+            .extract()
+            .context("invalid configuration")?;
+        // Defaults are merged under what was given, now that the airline id is known.
+        let config: Self = Figment::from(Serialized::defaults(Self::for_airline(
+            partial.airline.id.clone(),
+        )))
+        .merge(figment)
+        .merge(Env::prefixed("PASSCOM_").split("__"))
+        .extract()
+        .context("invalid configuration")?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks what types cannot: tokens long enough, limits that leave the node usable.
+    pub fn check(&self) -> anyhow::Result<()> {
+        self.airline()?;
+        if let Some(token) = &self.admin.token
+            && token.expose().chars().count() < ADMIN_TOKEN_CHARS_MIN
+        {
+            bail!("admin.token must have at least {ADMIN_TOKEN_CHARS_MIN} characters");
+        }
+        let limits = &self.limits;
+        if limits.passengers_max == 0
+            || limits.page_size_default == 0
+            || limits.page_size_max < limits.page_size_default
+        {
+            bail!(
+                "limits: passengers_max and page_size_default must be positive, page_size_max at least page_size_default"
+            );
+        }
+        if self.connections.legs_max == 0 {
+            bail!("connections.legs_max must be positive");
+        }
+        Ok(())
+    }
+
+    /// The airline this node is, with the reference airline's details filling what the config
+    /// leaves out.
+    pub fn airline(&self) -> anyhow::Result<Airline> {
+        let given = &self.airline;
+        let reference = reference_airline(&given.id).map(|plan| plan.airline());
+        let missing = |what: &str| {
+            anyhow::anyhow!(
+                "airline.{what} is required for an airline outside the reference network"
+            )
+        };
+        let colour = match (&given.colour, &reference) {
+            (Some(colour), _) => {
+                parse_colour(colour).map_err(|e| anyhow::anyhow!("airline.colour: {e}"))?
+            }
+            (None, Some(reference)) => reference.colour.clone(),
+            (None, None) => return Err(missing("colour")),
+        };
+        Ok(Airline {
+            id: given.id.clone(),
+            name: given
+                .name
+                .clone()
+                .or_else(|| reference.as_ref().map(|r| r.name.clone()))
+                .ok_or_else(|| missing("name"))?,
+            designator: given
+                .designator
+                .or(reference.as_ref().map(|r| r.designator))
+                .ok_or_else(|| missing("designator"))?,
+            colour,
+            ticket_prefix: given
+                .ticket_prefix
+                .or(reference.as_ref().map(|r| r.ticket_prefix))
+                .ok_or_else(|| missing("ticket_prefix"))?,
+        })
+    }
+
+    /// Path of the node's database.
+    pub fn database_path(&self) -> PathBuf {
+        self.storage.data_dir.join("passcom.sqlite3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_airline_needs_only_its_id() {
+        let config = Config::for_airline(AirlineId::parse("giro").unwrap());
+        let airline = config.airline().unwrap();
+        assert_eq!(airline.name, "Giro");
+        assert_eq!(airline.designator.as_str(), "GI");
+        config.check().unwrap();
+    }
+
+    #[test]
+    fn another_airline_must_say_who_it_is() {
+        let config = Config::for_airline(AirlineId::parse("azul").unwrap());
+        assert!(config.airline().is_err());
+    }
+
+    #[test]
+    fn secrets_are_not_shown() {
+        let mut config = Config::for_airline(AirlineId::parse("rumos").unwrap());
+        config.admin.token = Some(Secret::new("a-very-secret-admin-token"));
+        assert!(!format!("{config:?}").contains("very-secret"));
+    }
+
+    #[test]
+    #[allow(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
+    fn files_and_environment_override_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.toml");
+        std::fs::write(
+            &path,
+            "[airline]\nid = \"boreal\"\n[limits]\npassengers_max = 4\n",
+        )
+        .unwrap();
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PASSCOM_HTTP__LISTEN", "127.0.0.1:9001");
+            let config = Config::load(Some(&path)).unwrap();
+            assert_eq!(config.airline.id.as_str(), "boreal");
+            assert_eq!(config.limits.passengers_max, 4);
+            assert_eq!(config.limits.page_size_max, 1000);
+            assert_eq!(config.http.listen.port(), 9001);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.toml");
+        std::fs::write(
+            &path,
+            "[airline]\nid = \"boreal\"\n[limits]\npasengers_max = 4\n",
+        )
+        .unwrap();
+        assert!(Config::load(Some(&path)).is_err());
+    }
+}

@@ -1,0 +1,20 @@
+//! One airline's PassCom node.
+//!
+//! Data flows one way: an HTTP request is parsed at the edge ([`api`]) into domain values
+//! (`passcom_core`), handed to the service that owns the use case ([`accounts`], [`sales`],
+//! [`schedule`]), which reads and writes through the [`store`]. [`node`] builds the services
+//! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
+//! nodes on port 0; [`cli`] is the `passcom` command line. Time and randomness come from
+//! [`clock`], never from the system directly.
+
+pub mod accounts;
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod node;
+pub mod sales;
+pub mod schedule;
+pub mod seed;
+pub mod startup;
+pub mod store;

@@ -1,0 +1,5 @@
+//! `passcom`: runs airline nodes. See `passcom --help`.
+
+fn main() -> std::process::ExitCode {
+    passcom::cli::run()
+}

@@ -1,0 +1,171 @@
+//! A node: one airline's services over its store, built from its configuration.
+//!
+//! Everything a request handler needs hangs off [`Node`], shared behind an `Arc`. Building a
+//! node opens (or creates) its database, brings the reference data and — if configured — the
+//! seeded schedule and users up to date, and settles its admin token. Serving it is
+//! [`crate::startup`]'s business.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::Timestamp;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use passcom_core::{Airline, AirlineId};
+
+use crate::accounts::{Accounts, PasswordHasher};
+use crate::api::views::Airports;
+use crate::clock::{Clock, Entropy};
+use crate::config::{Config, Secret};
+use crate::sales::Sales;
+use crate::schedule::Schedule;
+use crate::seed;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+
+/// One airline's node.
+pub struct Node {
+    /// Its configuration.
+    pub config: Config,
+    /// The airline it is.
+    pub airline: Airline,
+    /// Everything it stores.
+    pub store: Arc<dyn Store>,
+    /// Its time.
+    pub clock: Arc<dyn Clock>,
+    /// Every airport, by code (reference data, fixed while running).
+    pub airports: Arc<Airports>,
+    /// Accounts and sessions.
+    pub accounts: Accounts,
+    /// Purchases and cancellations.
+    pub sales: Sales,
+    /// Its own flights, as admins change them.
+    pub schedule: Schedule,
+    /// Bearer token of the admin API.
+    pub admin_token: Secret,
+    /// Renders the Prometheus metrics.
+    pub metrics: PrometheusHandle,
+    /// When it started.
+    pub started_at: Timestamp,
+}
+
+/// Name of the generated admin token's file in the data directory.
+const ADMIN_TOKEN_FILE: &str = "admin-token";
+
+impl Node {
+    /// Builds the node `config` describes, with the given clock and entropy.
+    pub async fn open(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        entropy: Arc<dyn Entropy>,
+    ) -> anyhow::Result<Arc<Self>> {
+        let airline = config.airline()?;
+        let data_dir = &config.storage.data_dir;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
+            &config.database_path(),
+            &airline,
+            &config.limits.sqlite(),
+        )?);
+        let airports = seed::reference_data(store.as_ref(), &airline).await?;
+        let airports: Arc<Airports> = Arc::new(
+            airports
+                .into_iter()
+                .map(|a| (a.code, a))
+                .collect::<BTreeMap<_, _>>(),
+        );
+        let hasher = PasswordHasher::new(
+            &config.passwords,
+            config.limits.password_hashes_concurrent_max,
+        )?;
+        let accounts = Accounts::new(
+            store.clone(),
+            clock.clone(),
+            entropy.clone(),
+            hasher,
+            &config.limits,
+        );
+        if config.seed.enabled {
+            seed::seed(
+                store.as_ref(),
+                &accounts,
+                &airline,
+                airports.values().cloned().collect::<Vec<_>>().as_slice(),
+                &config.seed,
+                clock.now(),
+            )
+            .await?;
+        }
+        let admin_token = match &config.admin.token {
+            Some(token) => token.clone(),
+            None => generated_admin_token(data_dir, entropy.as_ref())?,
+        };
+        Ok(Arc::new(Self {
+            sales: Sales::new(
+                store.clone(),
+                clock.clone(),
+                entropy.clone(),
+                config.connections.clone(),
+            ),
+            schedule: Schedule::new(
+                store.clone(),
+                clock.clone(),
+                airline.clone(),
+                airports.clone(),
+            ),
+            started_at: clock.now(),
+            metrics: metrics_handle(),
+            config,
+            airline,
+            store,
+            clock,
+            airports,
+            accounts,
+            admin_token,
+        }))
+    }
+
+    /// Whether airline `id` is reachable now. This node is always online to itself; other
+    /// airlines become reachable when the network joins them.
+    pub fn is_online(&self, id: &AirlineId) -> bool {
+        *id == self.airline.id
+    }
+}
+
+/// The admin token kept in the data directory, made on first start.
+fn generated_admin_token(data_dir: &Path, entropy: &dyn Entropy) -> anyhow::Result<Secret> {
+    let path = data_dir.join(ADMIN_TOKEN_FILE);
+    if let Ok(token) = std::fs::read_to_string(&path) {
+        return Ok(Secret::new(token.trim()));
+    }
+    let mut bytes = [0; 24];
+    entropy.fill(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(file, "{token}")?;
+    tracing::info!(path = %path.display(), "generated an admin token");
+    Ok(Secret::new(token))
+}
+
+/// The process's metrics recorder: one for the whole process, however many nodes it runs.
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .install_recorder()
+                .expect("no other metrics recorder is installed")
+        })
+        .clone()
+}

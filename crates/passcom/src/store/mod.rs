@@ -1,0 +1,329 @@
+//! Storage: everything a node keeps, behind one trait.
+//!
+//! The [`Store`] trait speaks the domain's language (flights, seats, bookings, customers) and
+//! hides the database. SQLite ([`sqlite::SqliteStore`]) is the embedded default; PostgreSQL joins
+//! later as the scale-out backend, and both must pass the same conformance suite
+//! (`tests/store`). That is why no method here leaks SQL, and why every rule that is not about
+//! storage (which seats a party gets, whether connections are feasible) lives in the domain
+//! crate and is only called from here.
+//!
+//! Seats follow the commit protocol's participant from the start: a purchase *holds* seats
+//! under a transaction id and then *sells* them to a booking. A purchase whose legs all belong
+//! to this airline does both in one durable write (a one-phase commit); the two-phase commit
+//! between airlines will call the same two steps separately. A seat row exists only while the
+//! seat is held or sold, and its primary key (flight, seat) is what guarantees that no seat is
+//! ever held or sold twice: a second claim fails the unique constraint and becomes
+//! [`StoreError::SeatUnavailable`].
+
+pub mod sqlite;
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use passcom_core::{
+    Airline, Airport, AirportCode, Booking, BookingReference, Cabin, CustomerName, Flight,
+    FlightId, PassengerName, SeatNumber, TicketNumber, Username,
+};
+
+/// A customer's id at their home airline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomerId(pub i64);
+
+/// A customer account, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    /// Id at this airline.
+    pub id: CustomerId,
+    /// Login name.
+    pub username: Username,
+    /// Name shown in the account.
+    pub name: CustomerName,
+    /// When the account was made.
+    pub created_at: Timestamp,
+}
+
+/// A new account to store; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewCustomer {
+    /// Login name.
+    pub username: Username,
+    /// Name shown in the account.
+    pub name: CustomerName,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+    /// When the account is made.
+    pub created_at: Timestamp,
+}
+
+/// A logged-in session. Only the SHA-256 of the token is stored, so a copy of the database
+/// opens no account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the bearer token.
+    pub token_hash: [u8; 32],
+    /// Whose session it is.
+    pub customer: Customer,
+    /// When the customer logged in.
+    pub created_at: Timestamp,
+    /// Last time the session was used (updated at most once per touch interval).
+    pub last_seen_at: Timestamp,
+}
+
+/// A flight as this node knows it, with how many seats are free now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlightRecord {
+    /// The flight.
+    pub flight: Flight,
+    /// Seats neither held nor sold.
+    pub seats_available: u32,
+}
+
+/// Which flights to list: every filter is optional; results come in departure order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlightQuery {
+    /// Only flights leaving from here.
+    pub origin: Option<AirportCode>,
+    /// Only flights arriving here.
+    pub destination: Option<AirportCode>,
+    /// Only flights on this local date at their origin.
+    pub date: Option<Date>,
+    /// Only flights after this position (from the previous page).
+    pub after: Option<FlightPosition>,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// A flight's place in the listing order: departure, then id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FlightPosition {
+    /// Departure instant.
+    pub departure: Timestamp,
+    /// Flight id, to order flights leaving at the same instant.
+    pub id: FlightId,
+}
+
+/// A flight's seat layout and which seats are taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatMap {
+    /// The layout.
+    pub cabin: Cabin,
+    /// Seats held or sold.
+    pub taken: BTreeSet<SeatNumber>,
+}
+
+/// An identifier of a commit-protocol transaction: 32 hexadecimal digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxnId(pub String);
+
+/// A purchase, fully checked by the seller, ready to be made durable.
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// The transaction that holds and sells the seats.
+    pub txn: TxnId,
+    /// The booking reference this purchase creates.
+    pub reference: BookingReference,
+    /// The buyer.
+    pub customer: CustomerId,
+    /// The client's key for retrying safely, with a digest of what it asked.
+    pub idempotency: Option<Idempotency>,
+    /// Passengers, in order.
+    pub passengers: Vec<PassengerName>,
+    /// Flights in travel order.
+    pub legs: Vec<OrderLeg>,
+    /// When the purchase is made.
+    pub at: Timestamp,
+}
+
+/// One flight of an order.
+#[derive(Debug, Clone)]
+pub struct OrderLeg {
+    /// The flight, as the seller saw it when checking the order.
+    pub flight: Flight,
+    /// Seat per passenger, or `None` to let the owner choose.
+    pub seats: Option<Vec<SeatNumber>>,
+}
+
+/// An idempotency key with the SHA-256 of the request it first came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// The client's key.
+    pub key: String,
+    /// Digest of the parsed request.
+    pub request_digest: [u8; 32],
+}
+
+/// How a purchase ended in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purchased {
+    /// A new booking.
+    Created(Booking),
+    /// The idempotency key was used before for the same request: its booking.
+    Replayed(Booking),
+}
+
+/// A seat that the owner holds for a transaction, with the ticket it issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldSeat {
+    /// The flight.
+    pub flight: FlightId,
+    /// Index of the passenger in the order.
+    pub passenger: usize,
+    /// The seat.
+    pub seat: SeatNumber,
+    /// The ticket number.
+    pub ticket: TicketNumber,
+}
+
+/// One page of a listing, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T, P> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Position of the last item, if more may follow.
+    pub next: Option<P>,
+}
+
+/// What can go wrong in storage, split by what the caller can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A seat asked for is held or sold, or fewer seats are free than passengers.
+    #[error("no seat available as asked on flight {flight}")]
+    SeatUnavailable {
+        /// The flight.
+        flight: FlightId,
+    },
+    /// The flight does not exist here.
+    #[error("flight {0} not found")]
+    FlightNotFound(FlightId),
+    /// The flight is cancelled.
+    #[error("flight {0} is cancelled")]
+    FlightCancelled(FlightId),
+    /// The flight has departed.
+    #[error("flight {0} has departed")]
+    FlightDeparted(FlightId),
+    /// A flight with that id exists already.
+    #[error("flight {0} exists already")]
+    FlightExists(FlightId),
+    /// The flight changed since the version the caller saw.
+    #[error("flight {flight} is at version {current}")]
+    VersionMismatch {
+        /// The flight.
+        flight: FlightId,
+        /// Its version now.
+        current: u64,
+    },
+    /// The username belongs to another account.
+    #[error("username taken")]
+    UsernameTaken,
+    /// The idempotency key was used before with a different request.
+    #[error("idempotency key reused with another request")]
+    IdempotencyKeyReused,
+    /// The booking reference drawn is in use; draw another.
+    #[error("booking reference {0} is taken")]
+    ReferenceTaken(BookingReference),
+    /// No booking with that reference belongs to the customer.
+    #[error("booking {0} not found")]
+    BookingNotFound(BookingReference),
+    /// The database failed: our fault, not the caller's.
+    #[error("storage failure: {0}")]
+    Internal(String),
+}
+
+/// Shorthand for storage results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything a node stores. Every method is atomic: it happens entirely or not at all, and
+/// once a write method returns `Ok`, its effect survives a crash.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts or updates the airports (reference data).
+    async fn put_airports(&self, airports: Vec<Airport>) -> StoreResult<()>;
+    /// Every airport, by code.
+    async fn airports(&self) -> StoreResult<Vec<Airport>>;
+    /// Inserts or updates an airline of the network.
+    async fn put_airline(&self, airline: Airline) -> StoreResult<()>;
+    /// Every airline this node knows, by id.
+    async fn airlines(&self) -> StoreResult<Vec<Airline>>;
+
+    /// Inserts the flights whose ids are not stored yet; returns how many were new.
+    async fn add_missing_flights(&self, flights: Vec<Flight>) -> StoreResult<usize>;
+    /// Inserts one new flight; `FlightExists` if the id is taken.
+    async fn create_flight(&self, flight: Flight) -> StoreResult<FlightRecord>;
+    /// Replaces a scheduled flight's times and fare with those of `flight` if the stored one is
+    /// at `expected_version` (the optimistic lock of edits); bumps the version.
+    async fn update_flight(
+        &self,
+        flight: Flight,
+        expected_version: u64,
+    ) -> StoreResult<FlightRecord>;
+    /// Cancels a flight (if at `expected_version`, when given): nothing more is sold on it, and
+    /// the segments booked on it are marked `flight_cancelled` with a history entry.
+    async fn cancel_flight(
+        &self,
+        id: FlightId,
+        expected_version: Option<u64>,
+        at: Timestamp,
+    ) -> StoreResult<FlightRecord>;
+    /// One flight.
+    async fn flight(&self, id: FlightId) -> StoreResult<Option<FlightRecord>>;
+    /// Several flights by id; missing ones are left out.
+    async fn flights_by_id(&self, ids: Vec<FlightId>) -> StoreResult<Vec<FlightRecord>>;
+    /// A page of flights.
+    async fn flights(&self, query: FlightQuery) -> StoreResult<Page<FlightRecord, FlightPosition>>;
+    /// A flight's seat map.
+    async fn seat_map(&self, id: FlightId) -> StoreResult<Option<SeatMap>>;
+
+    /// Creates an account; `UsernameTaken` if the username is in use.
+    async fn create_customer(&self, customer: NewCustomer) -> StoreResult<Customer>;
+    /// The account and its password hash, to check a login.
+    async fn credentials(&self, username: Username) -> StoreResult<Option<(Customer, String)>>;
+    /// Records a new session.
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        customer: CustomerId,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// The session with this token hash.
+    async fn session(&self, token_hash: [u8; 32]) -> StoreResult<Option<Session>>;
+    /// Marks the session used at `at`.
+    async fn touch_session(&self, token_hash: [u8; 32], at: Timestamp) -> StoreResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()>;
+    /// Ends every session last used before `idle_since`; returns how many.
+    async fn delete_idle_sessions(&self, idle_since: Timestamp) -> StoreResult<usize>;
+
+    /// Makes a purchase durable: holds and sells every seat and records the booking, all or
+    /// nothing. Seats without a choice are chosen by the owner (a party sits together when a
+    /// row allows).
+    async fn purchase(&self, order: Order) -> StoreResult<Purchased>;
+    /// The booking made with this idempotency key by this customer, with its request digest.
+    async fn booking_by_idempotency_key(
+        &self,
+        customer: CustomerId,
+        key: String,
+    ) -> StoreResult<Option<(Booking, [u8; 32])>>;
+    /// One of the customer's bookings.
+    async fn booking(
+        &self,
+        customer: CustomerId,
+        reference: BookingReference,
+    ) -> StoreResult<Option<Booking>>;
+    /// A page of the customer's bookings, newest first.
+    async fn bookings(
+        &self,
+        customer: CustomerId,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Page<Booking, i64>>;
+    /// Cancels one of the customer's bookings and releases its seats; cancelling a cancelled
+    /// booking changes nothing.
+    async fn cancel_booking(
+        &self,
+        customer: CustomerId,
+        reference: BookingReference,
+        at: Timestamp,
+    ) -> StoreResult<Booking>;
+}

@@ -1,0 +1,332 @@
+//! The SQLite store: the embedded default.
+//!
+//! One database file per node, in WAL mode with `synchronous=FULL`. Writes go through one
+//! writer thread that commits them in batches ([`writer`]); reads go to a pool of read-only
+//! connections ([`readers`]). The SQL lives in one module per part of the model.
+
+mod accounts;
+mod bookings;
+mod catalog;
+mod codec;
+mod readers;
+mod schema;
+mod seats;
+mod writer;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use passcom_core::{
+    Airline, Airport, Booking, BookingReference, BookingStatus, Flight, FlightId, Username,
+};
+use rusqlite::Connection;
+
+use self::readers::Readers;
+use self::seats::{HoldRequest, Owner};
+use self::writer::{Writer, internal};
+use super::{
+    Customer, CustomerId, FlightPosition, FlightQuery, FlightRecord, NewCustomer, Order, Page,
+    Purchased, SeatMap, Session, Store, StoreError, StoreResult,
+};
+
+/// Tuning of the SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// Most writes committed together.
+    pub write_batch_max: usize,
+    /// Most writes waiting for the writer.
+    pub write_queue_max: usize,
+    /// Size of the reader pool.
+    pub readers_max: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            write_batch_max: 512,
+            write_queue_max: 8192,
+            readers_max: 8,
+        }
+    }
+}
+
+/// A node's store in one SQLite database file.
+pub struct SqliteStore {
+    owner: Owner,
+    writer: Writer,
+    readers: Readers,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` for `owner`'s node, and brings its
+    /// schema up to date.
+    pub fn open(path: &Path, owner: &Airline, options: &SqliteOptions) -> StoreResult<Self> {
+        let mut connection = Connection::open(path).map_err(internal)?;
+        schema::configure_writer(&connection).map_err(internal)?;
+        schema::migrate(&mut connection).map_err(internal)?;
+        let readers = Readers::open(path, options.readers_max)?;
+        let writer = Writer::start(connection, options.write_batch_max, options.write_queue_max);
+        let owner = Owner {
+            airline: owner.id.clone(),
+            ticket_prefix: owner.ticket_prefix,
+        };
+        Ok(Self {
+            owner,
+            writer,
+            readers,
+        })
+    }
+}
+
+/// Holds and sells every seat of `order` and records its booking, in one write.
+fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult<Purchased> {
+    if let Some(idempotency) = &order.idempotency {
+        let earlier =
+            bookings::find_by_idempotency_key(connection, order.customer, &idempotency.key)
+                .map_err(internal)?;
+        if let Some((booking, digest)) = earlier {
+            if digest != idempotency.request_digest {
+                return Err(StoreError::IdempotencyKeyReused);
+            }
+            return bookings::load(connection, booking)
+                .map(Purchased::Replayed)
+                .map_err(internal);
+        }
+    }
+    let mut held = Vec::new();
+    for leg in &order.legs {
+        let request = HoldRequest {
+            txn: &order.txn,
+            seller: &owner.airline,
+            flight: leg.flight.id,
+            passengers: &order.passengers,
+            seats: leg.seats.as_deref(),
+            at: order.at,
+        };
+        held.extend(seats::hold(connection, owner, &request)?);
+    }
+    seats::sell(connection, &order.txn, order.reference.as_str())?;
+    bookings::insert(connection, &order, &held).map(Purchased::Created)
+}
+
+/// Cancels the customer's booking and releases its seats.
+fn cancel_booking(
+    connection: &Connection,
+    owner: &Owner,
+    customer: CustomerId,
+    reference: BookingReference,
+    at: Timestamp,
+) -> StoreResult<Booking> {
+    let id = bookings::find(connection, customer, reference)
+        .map_err(internal)?
+        .ok_or(StoreError::BookingNotFound(reference))?;
+    let booking = bookings::load(connection, id).map_err(internal)?;
+    if booking.status == BookingStatus::Cancelled {
+        return Ok(booking);
+    }
+    let departed = booking
+        .segments
+        .iter()
+        .find(|segment| segment.departure <= at);
+    if let Some(segment) = departed {
+        return Err(StoreError::FlightDeparted(segment.flight));
+    }
+    seats::release_sold(connection, &owner.airline, reference.as_str())?;
+    bookings::mark_cancelled(connection, id, at)?;
+    bookings::load(connection, id).map_err(internal)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn put_airports(&self, airports: Vec<Airport>) -> StoreResult<()> {
+        self.writer
+            .write(move |c| catalog::put_airports(c, &airports))
+            .await
+    }
+
+    async fn airports(&self) -> StoreResult<Vec<Airport>> {
+        self.readers.read(catalog::airports).await
+    }
+
+    async fn put_airline(&self, airline: Airline) -> StoreResult<()> {
+        self.writer
+            .write(move |c| catalog::put_airline(c, &airline))
+            .await
+    }
+
+    async fn airlines(&self) -> StoreResult<Vec<Airline>> {
+        self.readers.read(catalog::airlines).await
+    }
+
+    async fn add_missing_flights(&self, flights: Vec<Flight>) -> StoreResult<usize> {
+        self.writer
+            .write(move |c| {
+                let mut added = 0;
+                for flight in &flights {
+                    added += usize::from(catalog::insert_flight(c, flight, true)?);
+                }
+                Ok(added)
+            })
+            .await
+    }
+
+    async fn create_flight(&self, flight: Flight) -> StoreResult<FlightRecord> {
+        self.writer
+            .write(move |c| {
+                catalog::insert_flight(c, &flight, false)?;
+                catalog::existing_flight(c, flight.id)
+            })
+            .await
+    }
+
+    async fn update_flight(
+        &self,
+        flight: Flight,
+        expected_version: u64,
+    ) -> StoreResult<FlightRecord> {
+        self.writer
+            .write(move |c| catalog::update_flight(c, &flight, expected_version))
+            .await
+    }
+
+    async fn cancel_flight(
+        &self,
+        id: FlightId,
+        expected_version: Option<u64>,
+        at: Timestamp,
+    ) -> StoreResult<FlightRecord> {
+        self.writer
+            .write(move |c| {
+                let cancelled = catalog::cancel_flight(c, id, expected_version)?;
+                bookings::mark_flight_cancelled(c, id, at)?;
+                Ok(cancelled)
+            })
+            .await
+    }
+
+    async fn flight(&self, id: FlightId) -> StoreResult<Option<FlightRecord>> {
+        self.readers.read(move |c| catalog::flight(c, id)).await
+    }
+
+    async fn flights_by_id(&self, ids: Vec<FlightId>) -> StoreResult<Vec<FlightRecord>> {
+        self.readers
+            .read(move |c| catalog::flights_by_id(c, &ids))
+            .await
+    }
+
+    async fn flights(&self, query: FlightQuery) -> StoreResult<Page<FlightRecord, FlightPosition>> {
+        self.readers
+            .read(move |c| catalog::flights(c, &query))
+            .await
+    }
+
+    async fn seat_map(&self, id: FlightId) -> StoreResult<Option<SeatMap>> {
+        self.readers.read(move |c| catalog::seat_map(c, id)).await
+    }
+
+    async fn create_customer(&self, customer: NewCustomer) -> StoreResult<Customer> {
+        self.writer
+            .write(move |c| accounts::create(c, &customer))
+            .await
+    }
+
+    async fn credentials(&self, username: Username) -> StoreResult<Option<(Customer, String)>> {
+        self.readers
+            .read(move |c| accounts::credentials(c, &username))
+            .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        customer: CustomerId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.writer
+            .write(move |c| accounts::create_session(c, &token_hash, customer, at))
+            .await
+    }
+
+    async fn session(&self, token_hash: [u8; 32]) -> StoreResult<Option<Session>> {
+        self.readers
+            .read(move |c| accounts::session(c, &token_hash))
+            .await
+    }
+
+    async fn touch_session(&self, token_hash: [u8; 32], at: Timestamp) -> StoreResult<()> {
+        self.writer
+            .write(move |c| accounts::touch_session(c, &token_hash, at))
+            .await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        self.writer
+            .write(move |c| accounts::delete_session(c, &token_hash))
+            .await
+    }
+
+    async fn delete_idle_sessions(&self, idle_since: Timestamp) -> StoreResult<usize> {
+        self.writer
+            .write(move |c| accounts::delete_idle_sessions(c, idle_since))
+            .await
+    }
+
+    async fn purchase(&self, order: Order) -> StoreResult<Purchased> {
+        let owner = self.owner.clone();
+        self.writer.write(move |c| purchase(c, &owner, order)).await
+    }
+
+    async fn booking_by_idempotency_key(
+        &self,
+        customer: CustomerId,
+        key: String,
+    ) -> StoreResult<Option<(Booking, [u8; 32])>> {
+        self.readers
+            .read(move |c| {
+                let Some((id, digest)) = bookings::find_by_idempotency_key(c, customer, &key)?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some((bookings::load(c, id)?, digest)))
+            })
+            .await
+    }
+
+    async fn booking(
+        &self,
+        customer: CustomerId,
+        reference: BookingReference,
+    ) -> StoreResult<Option<Booking>> {
+        self.readers
+            .read(move |c| {
+                bookings::find(c, customer, reference)?
+                    .map(|id| bookings::load(c, id))
+                    .transpose()
+            })
+            .await
+    }
+
+    async fn bookings(
+        &self,
+        customer: CustomerId,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Page<Booking, i64>> {
+        self.readers
+            .read(move |c| bookings::list(c, customer, after, limit))
+            .await
+    }
+
+    async fn cancel_booking(
+        &self,
+        customer: CustomerId,
+        reference: BookingReference,
+        at: Timestamp,
+    ) -> StoreResult<Booking> {
+        let owner = self.owner.clone();
+        self.writer
+            .write(move |c| cancel_booking(c, &owner, customer, reference, at))
+            .await
+    }
+}

@@ -1,0 +1,76 @@
+//! Readers: a pool of read-only connections, used from blocking threads.
+//!
+//! In WAL mode readers never wait for the writer and the writer never waits for readers; each
+//! read sees the last committed state. Reads run on tokio's blocking threads so that a slow
+//! query never stalls the tasks serving other requests.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::writer::internal;
+use crate::store::{StoreError, StoreResult};
+
+/// Opens read-only connections to one database file for the pool.
+struct ReaderConnections {
+    path: PathBuf,
+}
+
+impl r2d2::ManageConnection for ReaderConnections {
+    type Connection = Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<Connection, rusqlite::Error> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(&self.path, flags)?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        connection.pragma_update(None, "query_only", true)?;
+        Ok(connection)
+    }
+
+    fn is_valid(&self, connection: &mut Connection) -> Result<(), rusqlite::Error> {
+        connection.execute_batch("")
+    }
+
+    fn has_broken(&self, _: &mut Connection) -> bool {
+        false
+    }
+}
+
+/// The pool of readers.
+#[derive(Clone)]
+pub(crate) struct Readers {
+    pool: r2d2::Pool<ReaderConnections>,
+}
+
+impl Readers {
+    /// A pool of up to `size` readers of the database at `path`.
+    pub(crate) fn open(path: &Path, size: u32) -> StoreResult<Self> {
+        let pool = r2d2::Pool::builder()
+            .max_size(size.max(1))
+            .min_idle(Some(1))
+            .build(ReaderConnections {
+                path: path.to_owned(),
+            })
+            .map_err(|error| StoreError::Internal(format!("cannot open readers: {error}")))?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `read` on a pooled connection in a blocking thread.
+    pub(crate) async fn read<R, F>(&self, read: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, rusqlite::Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = pool
+                .get()
+                .map_err(|error| StoreError::Internal(format!("no reader available: {error}")))?;
+            read(&connection).map_err(internal)
+        })
+        .await
+        .map_err(|error| StoreError::Internal(format!("a read failed: {error}")))?
+    }
+}

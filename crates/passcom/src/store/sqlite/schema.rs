@@ -1,0 +1,160 @@
+//! The database schema and its migrations.
+//!
+//! Migrations are numbered by their place in [`MIGRATIONS`]; `PRAGMA user_version` records how
+//! many have run. A node opening a database runs the ones it has not, each in its own
+//! transaction, so an interrupted upgrade resumes where it stopped. Migrations are only ever
+//! appended, never edited.
+
+use rusqlite::Connection;
+
+/// Every migration, in order.
+const MIGRATIONS: &[&str] = &[
+    // 1: the one-airline node.
+    r#"
+    CREATE TABLE airports (
+        code      TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        city      TEXT NOT NULL,
+        state     TEXT NOT NULL,
+        country   TEXT NOT NULL,
+        latitude  REAL NOT NULL,
+        longitude REAL NOT NULL,
+        time_zone TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE airlines (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        designator    TEXT NOT NULL UNIQUE,
+        colour        TEXT NOT NULL,
+        ticket_prefix INTEGER NOT NULL
+    ) STRICT;
+
+    -- Times are Unix milliseconds (UTC); local_date is the departure's date at the origin.
+    CREATE TABLE flights (
+        id            TEXT PRIMARY KEY,
+        airline       TEXT NOT NULL,
+        local_date    TEXT NOT NULL,
+        origin        TEXT NOT NULL REFERENCES airports(code),
+        destination   TEXT NOT NULL REFERENCES airports(code),
+        departure     INTEGER NOT NULL,
+        arrival       INTEGER NOT NULL,
+        cabin_rows    INTEGER NOT NULL,
+        cabin_letters TEXT NOT NULL,
+        price         INTEGER NOT NULL CHECK (price > 0),
+        status        TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+        version       INTEGER NOT NULL,
+        CHECK (arrival > departure),
+        CHECK (origin <> destination)
+    ) STRICT;
+    CREATE INDEX flights_by_departure ON flights (departure, id);
+    CREATE INDEX flights_by_origin_date ON flights (origin, local_date);
+
+    -- A row exists only while a seat is held or sold: no row, free seat. The primary key is
+    -- what makes a second hold or sale of one seat impossible.
+    CREATE TABLE seats (
+        flight            TEXT NOT NULL REFERENCES flights(id),
+        seat              TEXT NOT NULL,
+        state             TEXT NOT NULL CHECK (state IN ('held', 'sold')),
+        txn               TEXT NOT NULL,
+        seller            TEXT NOT NULL,
+        booking_reference TEXT,
+        passenger         TEXT NOT NULL,
+        ticket            TEXT NOT NULL UNIQUE,
+        PRIMARY KEY (flight, seat),
+        CHECK ((state = 'sold') = (booking_reference IS NOT NULL))
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX seats_by_txn ON seats (txn);
+    CREATE INDEX seats_by_booking ON seats (seller, booking_reference);
+
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE customers (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE sessions (
+        token_hash   BLOB PRIMARY KEY,
+        customer     INTEGER NOT NULL REFERENCES customers(id),
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
+
+    CREATE TABLE bookings (
+        id              INTEGER PRIMARY KEY,
+        reference       TEXT NOT NULL UNIQUE,
+        customer        INTEGER NOT NULL REFERENCES customers(id),
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'cancelled')),
+        total_price     INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        idempotency_key TEXT,
+        request_digest  BLOB,
+        UNIQUE (customer, idempotency_key)
+    ) STRICT;
+    CREATE INDEX bookings_by_customer ON bookings (customer, id);
+
+    CREATE TABLE booking_passengers (
+        booking  INTEGER NOT NULL REFERENCES bookings(id),
+        position INTEGER NOT NULL,
+        name     TEXT NOT NULL,
+        PRIMARY KEY (booking, position)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE booking_segments (
+        booking     INTEGER NOT NULL REFERENCES bookings(id),
+        position    INTEGER NOT NULL,
+        flight      TEXT NOT NULL,
+        airline     TEXT NOT NULL,
+        origin      TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        departure   INTEGER NOT NULL,
+        arrival     INTEGER NOT NULL,
+        passenger   INTEGER NOT NULL,
+        seat        TEXT NOT NULL,
+        ticket      TEXT NOT NULL,
+        price       INTEGER NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled', 'flight_cancelled')),
+        PRIMARY KEY (booking, position)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX booking_segments_by_flight ON booking_segments (flight);
+
+    CREATE TABLE booking_history (
+        booking  INTEGER NOT NULL REFERENCES bookings(id),
+        position INTEGER NOT NULL,
+        at       INTEGER NOT NULL,
+        event    TEXT NOT NULL,
+        detail   TEXT NOT NULL,
+        PRIMARY KEY (booking, position)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+];
+
+/// Brings the database up to the latest schema.
+pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+    let applied: usize = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(migration)?;
+        transaction.pragma_update(None, "user_version", index + 1)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+/// The pragmas of the read-write connection: WAL so that readers never block the writer and
+/// `synchronous=FULL` so that a committed write survives power loss, not only a crash.
+pub(crate) fn configure_writer(connection: &Connection) -> rusqlite::Result<()> {
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", true)?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! The single writer: one thread, one connection, group commit.
+//!
+//! SQLite allows one writer at a time. Rather than let request tasks queue on its lock (where a
+//! purchase would wait on another's), every write is a *job* sent to one thread that owns the
+//! only read-write connection. The thread takes every job waiting (up to `write_batch_max`),
+//! runs each in its own savepoint inside one `BEGIN IMMEDIATE` transaction, commits once — one
+//! fsync for the whole batch — and only then answers each job. A job that fails rolls back its
+//! savepoint and nothing else; a commit that fails fails every job of the batch. So a caller
+//! that got `Ok` knows its write is on disk, and throughput is no longer capped at one fsync per
+//! write: under load, batches grow by themselves.
+//!
+//! The queue is bounded (`write_queue_max`): when the disk cannot keep up, senders wait for
+//! room instead of growing memory without limit.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::thread;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::store::{StoreError, StoreResult};
+
+/// What a job does once its batch is committed (or not): answer its caller.
+type Completion = Box<dyn FnOnce(Result<(), &str>) + Send>;
+
+/// A write waiting in the queue.
+trait Job: Send {
+    /// Runs the write inside the batch's transaction; returns how to answer once the batch is
+    /// committed or not.
+    fn run(self: Box<Self>, transaction: &mut Transaction<'_>) -> Completion;
+    /// Answers the caller with `reason` without running the write.
+    fn fail(self: Box<Self>, reason: &str);
+}
+
+/// A write and the channel its result goes back on.
+struct WriteJob<R, F> {
+    write: F,
+    answer: oneshot::Sender<StoreResult<R>>,
+}
+
+impl<R, F> Job for WriteJob<R, F>
+where
+    R: Send + 'static,
+    F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+{
+    fn run(self: Box<Self>, transaction: &mut Transaction<'_>) -> Completion {
+        let WriteJob { write, answer } = *self;
+        let result = in_savepoint(transaction, write);
+        Box::new(move |committed| {
+            let result = match committed {
+                Ok(()) => result,
+                Err(reason) => Err(StoreError::Internal(format!("commit failed: {reason}"))),
+            };
+            // The caller may have gone (request cancelled); the write stands regardless.
+            let _ = answer.send(result);
+        })
+    }
+
+    fn fail(self: Box<Self>, reason: &str) {
+        let _ = self
+            .answer
+            .send(Err(StoreError::Internal(reason.to_owned())));
+    }
+}
+
+/// The handle request tasks use to submit writes.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    jobs: mpsc::Sender<Box<dyn Job>>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `connection`.
+    pub(crate) fn start(connection: Connection, batch_max: usize, queue_max: usize) -> Self {
+        let (jobs, queue) = mpsc::channel(queue_max.max(1));
+        thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || run(connection, queue, batch_max.max(1)))
+            .expect("the writer thread starts");
+        Self { jobs }
+    }
+
+    /// Runs `write` in the next batch and returns its result once the batch is durable.
+    pub(crate) async fn write<R, F>(&self, write: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        self.jobs
+            .send(Box::new(WriteJob { write, answer }))
+            .await
+            .map_err(|_| StoreError::Internal("the writer has stopped".into()))?;
+        answered
+            .await
+            .map_err(|_| StoreError::Internal("the writer dropped a job".into()))?
+    }
+}
+
+/// Runs `write` in a savepoint: kept if it returns `Ok`, undone if it returns `Err` or panics.
+fn in_savepoint<R>(
+    transaction: &mut Transaction<'_>,
+    write: impl FnOnce(&Connection) -> StoreResult<R>,
+) -> StoreResult<R> {
+    let savepoint = transaction.savepoint().map_err(internal)?;
+    let result = catch_unwind(AssertUnwindSafe(|| write(&savepoint)))
+        .unwrap_or_else(|_| Err(StoreError::Internal("a write panicked".into())));
+    if result.is_ok() {
+        savepoint.commit().map_err(internal)?;
+    }
+    // Dropping an uncommitted savepoint rolls it back.
+    result
+}
+
+/// The writer thread: batch, commit, answer; until every handle is dropped.
+fn run(mut connection: Connection, mut queue: mpsc::Receiver<Box<dyn Job>>, batch_max: usize) {
+    let mut batch = Vec::with_capacity(batch_max);
+    while queue.blocking_recv_many(&mut batch, batch_max) > 0 {
+        metrics::histogram!("passcom_store_write_batch_size").record(batch.len() as f64);
+        commit_batch(&mut connection, batch.drain(..));
+    }
+}
+
+fn commit_batch(connection: &mut Connection, jobs: impl Iterator<Item = Box<dyn Job>>) {
+    let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
+    {
+        Ok(transaction) => transaction,
+        Err(error) => {
+            let reason = error.to_string();
+            tracing::error!(%reason, "cannot begin a write transaction");
+            jobs.for_each(|job| job.fail(&reason));
+            return;
+        }
+    };
+    let completions: Vec<Completion> = jobs.map(|job| job.run(&mut transaction)).collect();
+    let committed = transaction.commit().map_err(|error| error.to_string());
+    if let Err(reason) = &committed {
+        tracing::error!(%reason, "a write batch failed to commit");
+    }
+    let committed = committed.as_ref().map(|_| ()).map_err(String::as_str);
+    for completion in completions {
+        completion(committed);
+    }
+}
+
+/// Maps a database error to an internal store error.
+pub(crate) fn internal(error: rusqlite::Error) -> StoreError {
+    StoreError::Internal(error.to_string())
+}
