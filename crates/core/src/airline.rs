@@ -23,9 +23,7 @@ impl AirlineId {
         let well_formed = !id.is_empty()
             && id.len() <= AIRLINE_ID_CHARS_MAX
             && id.starts_with(|c: char| c.is_ascii_lowercase())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !well_formed {
             return Err(ParseError::new(
                 "invalid_airline_id",
@@ -93,10 +91,7 @@ impl Designator {
                 format!("{raw:?} is not an airline designator: expected two characters, like RU"),
             ));
         }
-        Ok(Self([
-            bytes[0].to_ascii_uppercase(),
-            bytes[1].to_ascii_uppercase(),
-        ]))
+        Ok(Self([bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase()]))
     }
 
     /// The designator as text.
@@ -203,10 +198,7 @@ mod tests {
         assert_eq!(AirlineId::parse("Rumos").unwrap().as_str(), "rumos");
         assert!(AirlineId::parse("air-2").is_ok());
         for raw in ["", "2air", "ai r", "ai_r", &"a".repeat(33)] {
-            assert_eq!(
-                AirlineId::parse(raw).unwrap_err().code(),
-                "invalid_airline_id"
-            );
+            assert_eq!(AirlineId::parse(raw).unwrap_err().code(), "invalid_airline_id");
         }
     }
 

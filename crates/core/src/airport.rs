@@ -115,10 +115,7 @@ impl Airport {
 /// Looks up an IANA time zone by name in the time zone database bundled with the binary.
 pub fn time_zone(name: &str) -> Result<TimeZone, ParseError> {
     TimeZone::get(name).map_err(|_| {
-        ParseError::new(
-            "invalid_time_zone",
-            format!("{name:?} is not an IANA time zone"),
-        )
+        ParseError::new("invalid_time_zone", format!("{name:?} is not an IANA time zone"))
     })
 }
 
@@ -129,10 +126,7 @@ mod tests {
     #[test]
     fn airport_codes_parse_in_either_case() {
         assert_eq!(AirportCode::parse("gru").unwrap().as_str(), "GRU");
-        assert_eq!(
-            AirportCode::parse("GRU").unwrap(),
-            AirportCode::parse("gRu").unwrap()
-        );
+        assert_eq!(AirportCode::parse("GRU").unwrap(), AirportCode::parse("gRu").unwrap());
     }
 
     #[test]

@@ -343,10 +343,7 @@ mod tests {
 
     #[test]
     fn references_use_an_unambiguous_alphabet() {
-        assert_eq!(
-            BookingReference::parse("k7m2qx").unwrap().as_str(),
-            "K7M2QX"
-        );
+        assert_eq!(BookingReference::parse("k7m2qx").unwrap().as_str(), "K7M2QX");
         for raw in ["K7M2Q", "K7M2QXX", "K7M2Q0", "K7M2QI", "K7M2Q-"] {
             assert_eq!(
                 BookingReference::parse(raw).unwrap_err().code(),
@@ -359,10 +356,7 @@ mod tests {
     fn random_references_parse_back() {
         for random in [0, 1, u64::MAX, 0x1234_5678_9abc] {
             let reference = BookingReference::from_random(random);
-            assert_eq!(
-                BookingReference::parse(reference.as_str()).unwrap(),
-                reference
-            );
+            assert_eq!(BookingReference::parse(reference.as_str()).unwrap(), reference);
         }
     }
 
@@ -379,10 +373,7 @@ mod tests {
 
     #[test]
     fn passenger_names_need_letters() {
-        assert_eq!(
-            PassengerName::parse("  José  da Silva ").unwrap().as_str(),
-            "José da Silva"
-        );
+        assert_eq!(PassengerName::parse("  José  da Silva ").unwrap().as_str(), "José da Silva");
         assert!(PassengerName::parse("1234").is_err());
         assert!(PassengerName::parse("").is_err());
         assert!(PassengerName::parse("O'Brien-Souza").is_ok());

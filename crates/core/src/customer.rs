@@ -140,11 +140,7 @@ mod tests {
         assert_eq!(Username::parse("JoaoSilva").unwrap().as_str(), "joaosilva");
         assert!(Username::parse("ana.f_2").is_ok());
         for raw in ["ab", ".ana", "ana silva", "anã", &"a".repeat(33)] {
-            assert_eq!(
-                Username::parse(raw).unwrap_err().code(),
-                "invalid_username",
-                "{raw:?}"
-            );
+            assert_eq!(Username::parse(raw).unwrap_err().code(), "invalid_username", "{raw:?}");
         }
     }
 
@@ -159,10 +155,7 @@ mod tests {
 
     #[test]
     fn names_are_trimmed() {
-        assert_eq!(
-            CustomerName::parse(" Ana  Ferreira ").unwrap().as_str(),
-            "Ana Ferreira"
-        );
+        assert_eq!(CustomerName::parse(" Ana  Ferreira ").unwrap().as_str(), "Ana Ferreira");
         assert_eq!(CustomerName::parse(" ").unwrap_err().code(), "invalid_name");
     }
 }

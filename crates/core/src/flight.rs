@@ -71,11 +71,7 @@ pub struct FlightId {
 impl FlightId {
     /// The id of flight `designator``number` departing on local date `date`.
     pub fn new(designator: Designator, number: FlightNumber, date: Date) -> Self {
-        Self {
-            designator,
-            number,
-            date,
-        }
+        Self { designator, number, date }
     }
 
     /// Parses `GI1203-2026-12-01`; the designator may be in either case.
@@ -264,10 +260,7 @@ mod tests {
         assert_eq!(id.designator().as_str(), "GI");
         assert_eq!(id.number().get(), 1203);
         assert_eq!(id.date().to_string(), "2026-12-01");
-        assert_eq!(
-            FlightId::parse("gi7-2026-12-01").unwrap().to_string(),
-            "GI7-2026-12-01"
-        );
+        assert_eq!(FlightId::parse("gi7-2026-12-01").unwrap().to_string(), "GI7-2026-12-01");
     }
 
     #[test]
@@ -284,11 +277,7 @@ mod tests {
             "ÃI12-2026-12-01",
             "GI1a-2026-12-01",
         ] {
-            assert_eq!(
-                FlightId::parse(raw).unwrap_err().code(),
-                "invalid_flight_id",
-                "{raw:?}"
-            );
+            assert_eq!(FlightId::parse(raw).unwrap_err().code(), "invalid_flight_id", "{raw:?}");
         }
     }
 
@@ -300,23 +289,11 @@ mod tests {
         let (dep, arr) = (t("2026-12-01T10:00:00Z"), t("2026-12-01T14:00:00Z"));
         assert!(check_route_and_times(gru, mao, dep, arr).is_ok());
         let code = |r: Result<(), ParseError>| r.unwrap_err().code();
-        assert_eq!(
-            code(check_route_and_times(gru, gru, dep, arr)),
-            "same_origin_and_destination"
-        );
-        assert_eq!(
-            code(check_route_and_times(gru, mao, arr, dep)),
-            "arrival_before_departure"
-        );
-        assert_eq!(
-            code(check_route_and_times(gru, mao, dep, dep)),
-            "arrival_before_departure"
-        );
+        assert_eq!(code(check_route_and_times(gru, gru, dep, arr)), "same_origin_and_destination");
+        assert_eq!(code(check_route_and_times(gru, mao, arr, dep)), "arrival_before_departure");
+        assert_eq!(code(check_route_and_times(gru, mao, dep, dep)), "arrival_before_departure");
         let late = t("2026-12-02T10:00:00Z");
-        assert_eq!(
-            code(check_route_and_times(gru, mao, dep, late)),
-            "flight_too_long"
-        );
+        assert_eq!(code(check_route_and_times(gru, mao, dep, late)), "flight_too_long");
     }
 
     #[test]

@@ -27,10 +27,7 @@ pub struct ConnectionTimes {
 
 impl Default for ConnectionTimes {
     fn default() -> Self {
-        Self {
-            same_airline_minutes: 45,
-            interline_minutes: 90,
-        }
+        Self { same_airline_minutes: 45, interline_minutes: 90 }
     }
 }
 
@@ -48,11 +45,7 @@ pub struct ConnectionRules {
 
 impl Default for ConnectionRules {
     fn default() -> Self {
-        Self {
-            default: ConnectionTimes::default(),
-            airports: BTreeMap::new(),
-            legs_max: 4,
-        }
+        Self { default: ConnectionTimes::default(), airports: BTreeMap::new(), legs_max: 4 }
     }
 }
 
@@ -60,11 +53,7 @@ impl ConnectionRules {
     /// Minimum minutes between landing at `airport` and leaving it again.
     pub fn minimum_minutes(&self, airport: AirportCode, same_airline: bool) -> i64 {
         let times = self.airports.get(&airport).unwrap_or(&self.default);
-        if same_airline {
-            times.same_airline_minutes
-        } else {
-            times.interline_minutes
-        }
+        if same_airline { times.same_airline_minutes } else { times.interline_minutes }
     }
 
     /// Whether a passenger landing with `arriving` can board `departing`.
@@ -78,43 +67,29 @@ impl ConnectionRules {
 /// Checks that `legs`, in order, form an itinerary a passenger can fly under `rules`.
 pub fn check(legs: &[&Flight], rules: &ConnectionRules) -> Result<(), ParseError> {
     if legs.is_empty() {
-        return Err(ParseError::new(
-            "no_flights",
-            "an itinerary needs at least one flight",
-        ));
+        return Err(ParseError::new("no_flights", "an itinerary needs at least one flight"));
     }
     if legs.len() > rules.legs_max {
         return Err(ParseError::new(
             "too_many_flights",
-            format!(
-                "an itinerary has at most {} flights, not {}",
-                rules.legs_max,
-                legs.len()
-            ),
+            format!("an itinerary has at most {} flights, not {}", rules.legs_max, legs.len()),
         ));
     }
     check_distinct(legs)?;
-    legs.windows(2)
-        .try_for_each(|pair| check_connection(pair[0], pair[1], rules))
+    legs.windows(2).try_for_each(|pair| check_connection(pair[0], pair[1], rules))
 }
 
 fn check_distinct(legs: &[&Flight]) -> Result<(), ParseError> {
     let flights: BTreeSet<_> = legs.iter().map(|leg| leg.id).collect();
     if flights.len() != legs.len() {
-        return Err(ParseError::new(
-            "flight_repeated",
-            "an itinerary lists each flight once",
-        ));
+        return Err(ParseError::new("flight_repeated", "an itinerary lists each flight once"));
     }
     let mut airports = BTreeSet::from([legs[0].origin]);
     for leg in legs {
         if !airports.insert(leg.destination) {
             return Err(ParseError::new(
                 "airport_repeated",
-                format!(
-                    "an itinerary passes through {} once at most",
-                    leg.destination
-                ),
+                format!("an itinerary passes through {} once at most", leg.destination),
             ));
         }
     }
@@ -168,11 +143,7 @@ pub(crate) mod tests {
         arrives: &str,
     ) -> Flight {
         let (origin, destination) = route.split_once('-').unwrap();
-        let at = |hhmm: &str| {
-            format!("2026-12-01T{hhmm}:00Z")
-                .parse::<Timestamp>()
-                .unwrap()
-        };
+        let at = |hhmm: &str| format!("2026-12-01T{hhmm}:00Z").parse::<Timestamp>().unwrap();
         let designator = Designator::parse(&airline[..2]).unwrap();
         Flight {
             id: FlightId::new(
@@ -202,10 +173,7 @@ pub(crate) mod tests {
         let first = flight("rumos", 1, "GRU-BSB", "10:00", "11:30");
         let tight = flight("rumos", 2, "BSB-MAO", "12:14", "15:00");
         let enough = flight("rumos", 3, "BSB-MAO", "12:15", "15:00");
-        assert_eq!(
-            code(check(&[&first, &tight], &rules)),
-            "connection_too_short"
-        );
+        assert_eq!(code(check(&[&first, &tight], &rules)), "connection_too_short");
         assert!(check(&[&first, &enough], &rules).is_ok());
     }
 
@@ -214,10 +182,7 @@ pub(crate) mod tests {
         let rules = ConnectionRules::default();
         let first = flight("rumos", 1, "GRU-BSB", "10:00", "11:30");
         let other = flight("giro", 2, "BSB-MAO", "12:15", "15:00");
-        assert_eq!(
-            code(check(&[&first, &other], &rules)),
-            "connection_too_short"
-        );
+        assert_eq!(code(check(&[&first, &other], &rules)), "connection_too_short");
         let later = flight("giro", 3, "BSB-MAO", "13:00", "15:00");
         assert!(check(&[&first, &later], &rules).is_ok());
     }
@@ -225,19 +190,11 @@ pub(crate) mod tests {
     #[test]
     fn airports_can_have_their_own_connection_times() {
         let mut rules = ConnectionRules::default();
-        let slow = ConnectionTimes {
-            same_airline_minutes: 120,
-            interline_minutes: 180,
-        };
-        rules
-            .airports
-            .insert(AirportCode::parse("BSB").unwrap(), slow);
+        let slow = ConnectionTimes { same_airline_minutes: 120, interline_minutes: 180 };
+        rules.airports.insert(AirportCode::parse("BSB").unwrap(), slow);
         let first = flight("rumos", 1, "GRU-BSB", "10:00", "11:30");
         let next = flight("rumos", 2, "BSB-MAO", "13:00", "15:00");
-        assert_eq!(
-            code(check(&[&first, &next], &rules)),
-            "connection_too_short"
-        );
+        assert_eq!(code(check(&[&first, &next], &rules)), "connection_too_short");
     }
 
     #[test]
@@ -261,10 +218,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_legs_limit_is_enforced() {
-        let rules = ConnectionRules {
-            legs_max: 2,
-            ..ConnectionRules::default()
-        };
+        let rules = ConnectionRules { legs_max: 2, ..ConnectionRules::default() };
         let a = flight("rumos", 1, "GRU-BSB", "06:00", "07:00");
         let b = flight("rumos", 2, "BSB-MAO", "08:00", "09:00");
         let c = flight("rumos", 3, "MAO-BVB", "10:00", "11:00");

@@ -101,15 +101,9 @@ mod tests {
 
     #[test]
     fn money_is_shown_in_brazilian_notation() {
-        assert_eq!(
-            Money::from_cents(123_456).unwrap().to_string(),
-            "R$ 1.234,56"
-        );
+        assert_eq!(Money::from_cents(123_456).unwrap().to_string(), "R$ 1.234,56");
         assert_eq!(Money::from_cents(5).unwrap().to_string(), "R$ 0,05");
-        assert_eq!(
-            Money::from_cents(100_000_000).unwrap().to_string(),
-            "R$ 1.000.000,00"
-        );
+        assert_eq!(Money::from_cents(100_000_000).unwrap().to_string(), "R$ 1.000.000,00");
     }
 
     #[test]
@@ -122,10 +116,7 @@ mod tests {
 
     #[test]
     fn amounts_add_up() {
-        let total: Money = [100, 250, 1]
-            .into_iter()
-            .map(|c| Money::from_cents(c).unwrap())
-            .sum();
+        let total: Money = [100, 250, 1].into_iter().map(|c| Money::from_cents(c).unwrap()).sum();
         assert_eq!(total.cents(), 351);
         assert!(Money::from_cents(-5).is_err());
     }

@@ -16,10 +16,7 @@ pub struct ParseError {
 impl ParseError {
     /// An error with a stable `code` (snake_case) and a human-readable `message`.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 
     /// The stable snake_case code, such as `invalid_airport_code`.
@@ -54,10 +51,7 @@ pub(crate) fn clean_text(
     // Tabs and line breaks are white space and collapse like spaces; other control characters
     // have no place in a name.
     if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        return Err(ParseError::new(
-            code,
-            format!("{what} must not contain control characters"),
-        ));
+        return Err(ParseError::new(code, format!("{what} must not contain control characters")));
     }
     let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let length = cleaned.chars().count();

@@ -58,18 +58,16 @@ const CAPITALS: [(&str, &str, &str, &str, f64, f64, &str); 27] = [
 pub fn airports() -> Vec<Airport> {
     CAPITALS
         .iter()
-        .map(
-            |&(code, name, city, state, latitude, longitude, zone)| Airport {
-                code: AirportCode::parse(code).expect("reference codes are valid"),
-                name: name.to_owned(),
-                city: city.to_owned(),
-                state: state.to_owned(),
-                country: "Brasil".to_owned(),
-                latitude,
-                longitude,
-                time_zone: airport::time_zone(zone).expect("reference time zones exist"),
-            },
-        )
+        .map(|&(code, name, city, state, latitude, longitude, zone)| Airport {
+            code: AirportCode::parse(code).expect("reference codes are valid"),
+            name: name.to_owned(),
+            city: city.to_owned(),
+            state: state.to_owned(),
+            country: "Brasil".to_owned(),
+            latitude,
+            longitude,
+            time_zone: airport::time_zone(zone).expect("reference time zones exist"),
+        })
         .collect()
 }
 
@@ -162,9 +160,7 @@ pub fn reference_airlines() -> [&'static ReferenceAirline; 3] {
 
 /// The reference airline with id `id`, if there is one.
 pub fn reference_airline(id: &AirlineId) -> Option<&'static ReferenceAirline> {
-    reference_airlines()
-        .into_iter()
-        .find(|plan| plan.airline.0 == id.as_str())
+    reference_airlines().into_iter().find(|plan| plan.airline.0 == id.as_str())
 }
 
 /// Local departure times of the hub's banks; a route flown `n` times a day uses `n` of them,
@@ -198,16 +194,9 @@ impl ReferenceAirline {
     /// Every flight the airline operates on local date `date` (dates are those of the
     /// departures' origins), in flight-number order.
     pub fn schedule(&self, date: Date, airports: &[Airport]) -> Vec<Flight> {
-        let planner = Planner {
-            airline: self.airline(),
-            airports,
-            date,
-        };
-        let mut flights: Vec<Flight> = self
-            .scenario
-            .iter()
-            .map(|leg| planner.scenario_flight(leg))
-            .collect();
+        let planner = Planner { airline: self.airline(), airports, date };
+        let mut flights: Vec<Flight> =
+            self.scenario.iter().map(|leg| planner.scenario_flight(leg)).collect();
         let routes = self
             .hubs
             .iter()
@@ -230,10 +219,7 @@ struct Planner<'a> {
 impl Planner<'_> {
     fn airport(&self, code: &str) -> &Airport {
         let code = AirportCode::parse(code).expect("plans name valid codes");
-        self.airports
-            .iter()
-            .find(|a| a.code == code)
-            .expect("plans name reference airports")
+        self.airports.iter().find(|a| a.code == code).expect("plans name reference airports")
     }
 
     fn scenario_flight(&self, leg: &ScenarioFlight) -> Flight {
@@ -370,9 +356,7 @@ mod tests {
         for code in ["MAO", "PVH", "BVB", "CGB", "CGR"] {
             assert_eq!(offset(code), -4, "{code}");
         }
-        for code in [
-            "GRU", "MCP", "BEL", "REC", "SSA", "PMW", "MCZ", "AJU", "FOR",
-        ] {
+        for code in ["GRU", "MCP", "BEL", "REC", "SSA", "PMW", "MCZ", "AJU", "FOR"] {
             assert_eq!(offset(code), -3, "{code}");
         }
     }
@@ -385,12 +369,7 @@ mod tests {
             assert_eq!(first, plan.schedule(date(), &airports));
             let ids: BTreeSet<_> = first.iter().map(|f| f.id).collect();
             assert_eq!(ids.len(), first.len());
-            assert!(
-                first.len() > 40,
-                "{} flies {} flights",
-                plan.airline().name,
-                first.len()
-            );
+            assert!(first.len() > 40, "{} flies {} flights", plan.airline().name, first.len());
             for flight in &first {
                 assert_eq!(flight.id.date(), date(), "{}", flight.id);
                 assert_eq!(flight.airline, plan.airline().id);
@@ -408,20 +387,13 @@ mod tests {
     #[test]
     fn the_original_chain_connects_across_three_airlines() {
         let airports = airports();
-        let all: Vec<Flight> = reference_airlines()
-            .iter()
-            .flat_map(|p| p.schedule(date(), &airports))
-            .collect();
+        let all: Vec<Flight> =
+            reference_airlines().iter().flat_map(|p| p.schedule(date(), &airports)).collect();
         let find = |id: &str| all.iter().find(|f| f.id.to_string() == id).unwrap();
-        let chain = [
-            find("GI1001-2026-12-01"),
-            find("BO1001-2026-12-01"),
-            find("RU1001-2026-12-01"),
-        ];
-        let route: Vec<_> = chain
-            .iter()
-            .map(|f| (f.origin.as_str(), f.destination.as_str()))
-            .collect();
+        let chain =
+            [find("GI1001-2026-12-01"), find("BO1001-2026-12-01"), find("RU1001-2026-12-01")];
+        let route: Vec<_> =
+            chain.iter().map(|f| (f.origin.as_str(), f.destination.as_str())).collect();
         assert_eq!(route, [("RBR", "MCZ"), ("MCZ", "MAO"), ("MAO", "MCP")]);
         itinerary::check(&chain, &ConnectionRules::default()).unwrap();
     }
@@ -433,14 +405,8 @@ mod tests {
             .iter()
             .map(|plan| {
                 let flights = plan.schedule(date(), &airports);
-                let flight = flights
-                    .iter()
-                    .find(|f| f.id.number().get() == 1003)
-                    .unwrap();
-                assert_eq!(
-                    (flight.origin.as_str(), flight.destination.as_str()),
-                    ("MCP", "SSA")
-                );
+                let flight = flights.iter().find(|f| f.id.number().get() == 1003).unwrap();
+                assert_eq!((flight.origin.as_str(), flight.destination.as_str()), ("MCP", "SSA"));
                 assert_eq!(flight.cabin.capacity(), 1);
                 flight.price.cents()
             })

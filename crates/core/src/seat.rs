@@ -34,11 +34,7 @@ impl SeatNumber {
                 format!("{raw:?} is not a seat: expected a row number and a letter, like 12C"),
             )
         };
-        let letter = raw
-            .chars()
-            .last()
-            .filter(char::is_ascii_alphabetic)
-            .ok_or_else(invalid)?;
+        let letter = raw.chars().last().filter(char::is_ascii_alphabetic).ok_or_else(invalid)?;
         // The letter is ASCII, one byte long, so the row is everything before the last byte.
         let digits = &raw[..raw.len() - 1];
         if digits.is_empty() || digits.len() > 2 {
@@ -48,10 +44,7 @@ impl SeatNumber {
             return Err(invalid());
         }
         let row: u8 = digits.parse().map_err(|_| invalid())?;
-        Ok(Self {
-            row,
-            letter: letter.to_ascii_uppercase() as u8,
-        })
+        Ok(Self { row, letter: letter.to_ascii_uppercase() as u8 })
     }
 
     /// The row, from 1.
@@ -158,11 +151,8 @@ impl Cabin {
 
     /// Every seat, row by row, front to back.
     pub fn seats(&self) -> impl Iterator<Item = SeatNumber> + '_ {
-        (1..=self.rows).flat_map(move |row| {
-            self.letters
-                .bytes()
-                .map(move |letter| SeatNumber { row, letter })
-        })
+        (1..=self.rows)
+            .flat_map(move |row| self.letters.bytes().map(move |letter| SeatNumber { row, letter }))
     }
 
     /// Chooses `count` free seats for a party, or `None` if fewer are free.
@@ -176,11 +166,8 @@ impl Cabin {
     ) -> Option<Vec<SeatNumber>> {
         let together = (1..=self.rows).find_map(|row| self.adjacent_free_in_row(row, taken, count));
         together.or_else(|| {
-            let free: Vec<_> = self
-                .seats()
-                .filter(|seat| !taken.contains(seat))
-                .take(count)
-                .collect();
+            let free: Vec<_> =
+                self.seats().filter(|seat| !taken.contains(seat)).take(count).collect();
             (free.len() == count).then_some(free)
         })
     }
@@ -191,11 +178,8 @@ impl Cabin {
         taken: &BTreeSet<SeatNumber>,
         count: usize,
     ) -> Option<Vec<SeatNumber>> {
-        let row_seats: Vec<_> = self
-            .letters
-            .bytes()
-            .map(|letter| SeatNumber { row, letter })
-            .collect();
+        let row_seats: Vec<_> =
+            self.letters.bytes().map(|letter| SeatNumber { row, letter }).collect();
         row_seats
             .windows(count.max(1))
             .find(|window| window.iter().all(|seat| !taken.contains(seat)))
@@ -224,14 +208,8 @@ mod tests {
         assert_eq!(seat("12c").to_string(), "12C");
         assert_eq!(seat("1A").row(), 1);
         assert_eq!(seat("99K").letter(), 'K');
-        for raw in [
-            "", "A", "12", "0A", "01A", "100A", "1AA", "A1", "1-", "١A", "1Ã",
-        ] {
-            assert_eq!(
-                SeatNumber::parse(raw).unwrap_err().code(),
-                "invalid_seat",
-                "{raw:?}"
-            );
+        for raw in ["", "A", "12", "0A", "01A", "100A", "1AA", "A1", "1-", "١A", "1Ã"] {
+            assert_eq!(SeatNumber::parse(raw).unwrap_err().code(), "invalid_seat", "{raw:?}");
         }
     }
 
@@ -274,10 +252,7 @@ mod tests {
     fn a_party_splits_when_no_row_has_room() {
         let cabin = Cabin::new(2, "AB").unwrap();
         let taken: BTreeSet<_> = [seat("1A"), seat("2B")].into();
-        assert_eq!(
-            cabin.choose_free(&taken, 2).unwrap(),
-            vec![seat("1B"), seat("2A")]
-        );
+        assert_eq!(cabin.choose_free(&taken, 2).unwrap(), vec![seat("1B"), seat("2A")]);
         assert_eq!(cabin.choose_free(&taken, 3), None);
     }
 

@@ -59,20 +59,12 @@ impl PasswordHasher {
         let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
             .map_err(|error| anyhow::anyhow!("invalid password hashing cost: {error}"))?;
         let decoy_hash = hash_now(&params, "a password no account has")?;
-        Ok(Self {
-            params,
-            permits: Semaphore::new(concurrent_max.max(1)),
-            decoy_hash,
-        })
+        Ok(Self { params, permits: Semaphore::new(concurrent_max.max(1)), decoy_hash })
     }
 
     /// The PHC string of `password`'s hash, with a fresh random salt.
     pub async fn hash(&self, password: &Password) -> Result<String, StoreError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
         let (params, password) = (self.params.clone(), password.expose().to_owned());
         tokio::task::spawn_blocking(move || hash_now(&params, &password))
             .await
@@ -83,18 +75,12 @@ impl PasswordHasher {
     /// Whether `password` matches `hash`; with no hash (unknown user) it checks the decoy and
     /// answers `false`, taking the same time.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+        let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.decoy_hash).to_owned();
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || {
-            Argon2::default()
-                .verify_password(password.as_bytes(), hash.as_str())
-                .is_ok()
+            Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
         })
         .await
         .unwrap_or(false);
@@ -155,19 +141,11 @@ impl Accounts {
         name: CustomerName,
     ) -> Result<Customer, AccountError> {
         let password_hash = self.hasher.hash(password).await?;
-        let customer = NewCustomer {
-            username,
-            name,
-            password_hash,
-            created_at: self.clock.now(),
-        };
-        self.store
-            .create_customer(customer)
-            .await
-            .map_err(|error| match error {
-                StoreError::UsernameTaken => AccountError::UsernameTaken,
-                other => other.into(),
-            })
+        let customer = NewCustomer { username, name, password_hash, created_at: self.clock.now() };
+        self.store.create_customer(customer).await.map_err(|error| match error {
+            StoreError::UsernameTaken => AccountError::UsernameTaken,
+            other => other.into(),
+        })
     }
 
     /// Checks a username and password and opens a session. Anything wrong — unknown user,
@@ -188,23 +166,14 @@ impl Accounts {
         let (customer, _) = account.expect("a verified password belongs to an account");
         let token = self.new_token();
         let now = self.clock.now();
-        self.store
-            .create_session(token_hash(&token), customer.id, now)
-            .await?;
-        Ok(IssuedSession {
-            token,
-            expires_at: now + self.idle_timeout,
-        })
+        self.store.create_session(token_hash(&token), customer.id, now).await?;
+        Ok(IssuedSession { token, expires_at: now + self.idle_timeout })
     }
 
     /// The live session of bearer `token`, marking it used.
     pub async fn authenticate(&self, token: &str) -> Result<Session, AccountError> {
         let hash = token_hash(token);
-        let session = self
-            .store
-            .session(hash)
-            .await?
-            .ok_or(AccountError::Unauthenticated)?;
+        let session = self.store.session(hash).await?.ok_or(AccountError::Unauthenticated)?;
         let now = self.clock.now();
         if session.last_seen_at + self.idle_timeout <= now {
             self.store.delete_session(hash).await?;
@@ -228,10 +197,7 @@ impl Accounts {
 
     /// Deletes every expired session; returns how many.
     pub async fn sweep_idle_sessions(&self) -> Result<usize, AccountError> {
-        Ok(self
-            .store
-            .delete_idle_sessions(self.clock.now() - self.idle_timeout)
-            .await?)
+        Ok(self.store.delete_idle_sessions(self.clock.now() - self.idle_timeout).await?)
     }
 
     /// Hashes `password` for an account created outside registration (the seed).

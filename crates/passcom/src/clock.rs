@@ -37,15 +37,12 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock showing `at`.
     pub fn new(at: Timestamp) -> Self {
-        Self {
-            millis: AtomicI64::new(at.as_millisecond()),
-        }
+        Self { millis: AtomicI64::new(at.as_millisecond()) }
     }
 
     /// Moves the clock forward by `by`.
     pub fn advance(&self, by: SignedDuration) {
-        self.millis
-            .fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+        self.millis.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
     }
 }
 
@@ -89,18 +86,13 @@ pub struct SeededEntropy {
 impl SeededEntropy {
     /// A generator seeded with `seed`.
     pub fn new(seed: u64) -> Self {
-        Self {
-            generator: Mutex::new(StdRng::seed_from_u64(seed)),
-        }
+        Self { generator: Mutex::new(StdRng::seed_from_u64(seed)) }
     }
 }
 
 impl Entropy for SeededEntropy {
     fn fill(&self, bytes: &mut [u8]) {
-        self.generator
-            .lock()
-            .expect("the generator lock is never poisoned")
-            .fill_bytes(bytes);
+        self.generator.lock().expect("the generator lock is never poisoned").fill_bytes(bytes);
     }
 }
 
@@ -119,10 +111,7 @@ mod tests {
 
     #[test]
     fn seeded_entropy_repeats_and_system_entropy_does_not() {
-        assert_eq!(
-            SeededEntropy::new(7).next_u64(),
-            SeededEntropy::new(7).next_u64()
-        );
+        assert_eq!(SeededEntropy::new(7).next_u64(), SeededEntropy::new(7).next_u64());
         assert_ne!(SystemEntropy.next_u64(), SystemEntropy.next_u64());
     }
 }

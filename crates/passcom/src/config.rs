@@ -76,9 +76,7 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 7777)),
-        }
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 7777)) }
     }
 }
 
@@ -92,9 +90,7 @@ pub struct StorageConfig {
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        Self {
-            data_dir: PathBuf::from("data"),
-        }
+        Self { data_dir: PathBuf::from("data") }
     }
 }
 
@@ -147,11 +143,7 @@ pub struct SeedConfig {
 
 impl Default for SeedConfig {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            days: 60,
-            original_users: true,
-        }
+        Self { enabled: true, days: 60, original_users: true }
     }
 }
 
@@ -236,11 +228,7 @@ pub struct PasswordHashing {
 
 impl Default for PasswordHashing {
     fn default() -> Self {
-        Self {
-            memory_kib: 19 * 1024,
-            iterations: 2,
-            parallelism: 1,
-        }
+        Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
     }
 }
 
@@ -280,13 +268,12 @@ impl Config {
             .extract()
             .context("invalid configuration")?;
         // Defaults are merged under what was given, now that the airline id is known.
-        let config: Self = Figment::from(Serialized::defaults(Self::for_airline(
-            partial.airline.id.clone(),
-        )))
-        .merge(figment)
-        .merge(Env::prefixed("PASSCOM_").split("__"))
-        .extract()
-        .context("invalid configuration")?;
+        let config: Self =
+            Figment::from(Serialized::defaults(Self::for_airline(partial.airline.id.clone())))
+                .merge(figment)
+                .merge(Env::prefixed("PASSCOM_").split("__"))
+                .extract()
+                .context("invalid configuration")?;
         config.check()?;
         Ok(config)
     }
@@ -383,18 +370,12 @@ mod tests {
     }
 
     #[test]
-    #[allow(
-        clippy::result_large_err,
-        reason = "figment's Jail fixes the closure's error type"
-    )]
+    #[allow(clippy::result_large_err, reason = "figment's Jail fixes the closure's error type")]
     fn files_and_environment_override_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("node.toml");
-        std::fs::write(
-            &path,
-            "[airline]\nid = \"boreal\"\n[limits]\npassengers_max = 4\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "[airline]\nid = \"boreal\"\n[limits]\npassengers_max = 4\n")
+            .unwrap();
         figment::Jail::expect_with(|jail| {
             jail.set_env("PASSCOM_HTTP__LISTEN", "127.0.0.1:9001");
             let config = Config::load(Some(&path)).unwrap();
@@ -410,11 +391,7 @@ mod tests {
     fn unknown_keys_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("node.toml");
-        std::fs::write(
-            &path,
-            "[airline]\nid = \"boreal\"\n[limits]\npasengers_max = 4\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "[airline]\nid = \"boreal\"\n[limits]\npasengers_max = 4\n").unwrap();
         assert!(Config::load(Some(&path)).is_err());
     }
 }

@@ -74,23 +74,12 @@ impl Node {
             &config.limits.sqlite(),
         )?);
         let airports = seed::reference_data(store.as_ref(), &airline).await?;
-        let airports: Arc<Airports> = Arc::new(
-            airports
-                .into_iter()
-                .map(|a| (a.code, a))
-                .collect::<BTreeMap<_, _>>(),
-        );
-        let hasher = PasswordHasher::new(
-            &config.passwords,
-            config.limits.password_hashes_concurrent_max,
-        )?;
-        let accounts = Accounts::new(
-            store.clone(),
-            clock.clone(),
-            entropy.clone(),
-            hasher,
-            &config.limits,
-        );
+        let airports: Arc<Airports> =
+            Arc::new(airports.into_iter().map(|a| (a.code, a)).collect::<BTreeMap<_, _>>());
+        let hasher =
+            PasswordHasher::new(&config.passwords, config.limits.password_hashes_concurrent_max)?;
+        let accounts =
+            Accounts::new(store.clone(), clock.clone(), entropy.clone(), hasher, &config.limits);
         if config.seed.enabled {
             seed::seed(
                 store.as_ref(),

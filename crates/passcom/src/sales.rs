@@ -127,12 +127,7 @@ impl Sales {
         entropy: Arc<dyn Entropy>,
         rules: ConnectionRules,
     ) -> Self {
-        Self {
-            store,
-            clock,
-            entropy,
-            rules,
-        }
+        Self { store, clock, entropy, rules }
     }
 
     /// Buys `request` for `customer`, all seats or none.
@@ -142,10 +137,8 @@ impl Sales {
         request: PurchaseRequest,
         idempotency_key: Option<String>,
     ) -> Result<Purchased, SalesError> {
-        let idempotency = idempotency_key.map(|key| Idempotency {
-            key,
-            request_digest: request.digest(),
-        });
+        let idempotency =
+            idempotency_key.map(|key| Idempotency { key, request_digest: request.digest() });
         if let Some(idempotency) = &idempotency
             && let Some(replayed) = self.replay(customer, idempotency).await?
         {
@@ -167,9 +160,7 @@ impl Sales {
                 outcome => return outcome.map_err(SalesError::from),
             }
         }
-        Err(SalesError::Store(StoreError::Internal(
-            "no free booking reference was drawn".into(),
-        )))
+        Err(SalesError::Store(StoreError::Internal("no free booking reference was drawn".into())))
     }
 
     /// Cancels the customer's booking, releasing every seat.
@@ -178,10 +169,7 @@ impl Sales {
         customer: CustomerId,
         reference: BookingReference,
     ) -> Result<Booking, SalesError> {
-        Ok(self
-            .store
-            .cancel_booking(customer, reference, self.clock.now())
-            .await?)
+        Ok(self.store.cancel_booking(customer, reference, self.clock.now()).await?)
     }
 
     /// The booking an earlier request with the same key made, if any.
@@ -190,11 +178,7 @@ impl Sales {
         customer: CustomerId,
         idempotency: &Idempotency,
     ) -> Result<Option<Purchased>, SalesError> {
-        match self
-            .store
-            .booking_by_idempotency_key(customer, idempotency.key.clone())
-            .await?
-        {
+        match self.store.booking_by_idempotency_key(customer, idempotency.key.clone()).await? {
             Some((booking, digest)) if digest == idempotency.request_digest => {
                 Ok(Some(Purchased::Replayed(booking)))
             }
@@ -213,18 +197,12 @@ impl Sales {
         let legs: Vec<_> = flights.iter().map(|record| &record.flight).collect();
         itinerary::check(&legs, &self.rules).map_err(SalesError::InvalidTrip)?;
         check_seat_choice(&flights, request.passengers.len(), request.seats.as_deref())?;
-        let seats = request
-            .seats
-            .clone()
-            .map(|seats| seats.into_iter().map(Some).collect());
+        let seats = request.seats.clone().map(|seats| seats.into_iter().map(Some).collect());
         let seats = seats.unwrap_or_else(|| vec![None; flights.len()]);
         Ok(flights
             .into_iter()
             .zip(seats)
-            .map(|(record, seats)| OrderLeg {
-                flight: record.flight,
-                seats,
-            })
+            .map(|(record, seats)| OrderLeg { flight: record.flight, seats })
             .collect())
     }
 

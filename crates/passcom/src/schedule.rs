@@ -111,12 +111,7 @@ impl Schedule {
         airline: Airline,
         airports: Arc<BTreeMap<AirportCode, Airport>>,
     ) -> Self {
-        Self {
-            store,
-            clock,
-            airline,
-            airports,
-        }
+        Self { store, clock, airline, airports }
     }
 
     /// Publishes a new flight.
@@ -154,13 +149,8 @@ impl Schedule {
         flight.departure = edit.departure.unwrap_or(current.departure);
         flight.arrival = edit.arrival.unwrap_or(current.arrival);
         flight.price = edit.price.unwrap_or(current.price);
-        check_route_and_times(
-            flight.origin,
-            flight.destination,
-            flight.departure,
-            flight.arrival,
-        )
-        .map_err(ScheduleError::Invalid)?;
+        check_route_and_times(flight.origin, flight.destination, flight.departure, flight.arrival)
+            .map_err(ScheduleError::Invalid)?;
         if flight.departure != current.departure {
             self.check_future(flight.departure)?;
             let origin = self.airport(flight.origin)?;
@@ -184,10 +174,7 @@ impl Schedule {
         expected_version: Option<u64>,
     ) -> Result<FlightRecord, ScheduleError> {
         self.own_flight(id).await?;
-        Ok(self
-            .store
-            .cancel_flight(id, expected_version, self.clock.now())
-            .await?)
+        Ok(self.store.cancel_flight(id, expected_version, self.clock.now()).await?)
     }
 
     async fn own_flight(&self, id: FlightId) -> Result<FlightRecord, ScheduleError> {
@@ -198,9 +185,7 @@ impl Schedule {
     }
 
     fn airport(&self, code: AirportCode) -> Result<&Airport, ScheduleError> {
-        self.airports
-            .get(&code)
-            .ok_or(ScheduleError::AirportNotFound(code))
+        self.airports.get(&code).ok_or(ScheduleError::AirportNotFound(code))
     }
 
     fn check_future(&self, departure: Timestamp) -> Result<(), ScheduleError> {

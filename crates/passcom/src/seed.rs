@@ -39,15 +39,10 @@ pub async fn seed(
     config: &SeedConfig,
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
-    let today = now
-        .to_zoned_datetime(TimeZone::get(SCHEDULE_TIME_ZONE)?)
-        .date();
+    let today = now.to_zoned_datetime(TimeZone::get(SCHEDULE_TIME_ZONE)?).date();
     let added = publish_schedule(store, airline, airports, today, config.days).await?;
-    let imported = if config.original_users {
-        import_original_users(store, accounts, now).await?
-    } else {
-        0
-    };
+    let imported =
+        if config.original_users { import_original_users(store, accounts, now).await? } else { 0 };
     tracing::info!(airline = %airline.id, flights_added = added, users_imported = imported, "seeded");
     Ok(())
 }

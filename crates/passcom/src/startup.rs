@@ -98,9 +98,8 @@ pub async fn start(
     entropy: Arc<dyn Entropy>,
 ) -> anyhow::Result<RunningNode> {
     let listen = config.http.listen;
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener =
+        TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     let node = Node::open(config, clock, entropy).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
@@ -108,10 +107,5 @@ pub async fn start(
         let _ = stop.await;
     }));
     tracing::info!(airline = %node.airline.id, url = %format!("http://{address}"), "serving");
-    Ok(RunningNode {
-        node,
-        address,
-        shutdown,
-        server,
-    })
+    Ok(RunningNode { node, address, shutdown, server })
 }

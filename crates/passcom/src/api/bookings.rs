@@ -64,10 +64,7 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let key = idempotency_key(&headers, node.config.limits.idempotency_key_bytes_max)?;
     let request = parse_request(&node, body)?;
-    let purchased = node
-        .sales
-        .purchase(session.customer.id, request, key)
-        .await?;
+    let purchased = node.sales.purchase(session.customer.id, request, key).await?;
     let (booking, replayed) = match purchased {
         Purchased::Created(booking) => (booking, false),
         Purchased::Replayed(booking) => (booking, true),
@@ -80,11 +77,7 @@ pub async fn create(
     if replayed {
         headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     }
-    Ok((
-        StatusCode::CREATED,
-        headers,
-        Json(BookingView::new(&booking, &node.airports)),
-    ))
+    Ok((StatusCode::CREATED, headers, Json(BookingView::new(&booking, &node.airports))))
 }
 
 fn idempotency_key(headers: &HeaderMap, bytes_max: usize) -> Result<Option<String>, ApiError> {
@@ -140,11 +133,7 @@ fn parse_request(node: &Node, body: BookingBody) -> Result<PurchaseRequest, ApiE
     }
     let flights = parse_each(&body.flights, |i| format!("flights[{i}]"), FlightId::parse)?;
     let names: Vec<&str> = body.passengers.iter().map(|p| p.name.as_str()).collect();
-    let passengers = parse_each(
-        &names,
-        |i| format!("passengers[{i}].name"),
-        PassengerName::parse,
-    )?;
+    let passengers = parse_each(&names, |i| format!("passengers[{i}].name"), PassengerName::parse)?;
     let seats = body
         .seats
         .map(|lists| {
@@ -157,11 +146,7 @@ fn parse_request(node: &Node, body: BookingBody) -> Result<PurchaseRequest, ApiE
                 .collect::<Result<Vec<_>, _>>()
         })
         .transpose()?;
-    Ok(PurchaseRequest {
-        flights,
-        passengers,
-        seats,
-    })
+    Ok(PurchaseRequest { flights, passengers, seats })
 }
 
 fn parse_each<R: AsRef<str>, T>(
@@ -204,19 +189,14 @@ pub async fn list(
         .as_deref()
         .map(|cursor| decode_cursor(cursor, |text| text.parse::<i64>().ok()))
         .transpose()?;
-    let page = node
-        .store
-        .bookings(session.customer.id, after, limit)
-        .await?;
+    let page = node.store.bookings(session.customer.id, after, limit).await?;
     Ok(Json(BookingList {
         bookings: page
             .items
             .iter()
             .map(|booking| BookingView::new(booking, &node.airports))
             .collect(),
-        next_cursor: page
-            .next
-            .map(|position| encode_cursor(&position.to_string())),
+        next_cursor: page.next.map(|position| encode_cursor(&position.to_string())),
     }))
 }
 

@@ -22,9 +22,7 @@ use crate::store::{FlightPosition, FlightQuery};
 /// Every airport of the network.
 #[utoipa::path(get, path = "/airports", tag = "catalog", responses((status = 200, body = AirportList)))]
 pub async fn airports(State(node): State<Arc<Node>>) -> Json<AirportList> {
-    Json(AirportList {
-        airports: node.airports.values().map(AirportView::from).collect(),
-    })
+    Json(AirportList { airports: node.airports.values().map(AirportView::from).collect() })
 }
 
 /// Every airline this node knows, with its status.
@@ -92,17 +90,9 @@ pub async fn flights(
     };
     let page = node.store.flights(query).await?;
     Ok(Json(FlightList {
-        flights: page
-            .items
-            .iter()
-            .map(|record| FlightView::new(record, &node.airports))
-            .collect(),
+        flights: page.items.iter().map(|record| FlightView::new(record, &node.airports)).collect(),
         next_cursor: page.next.map(|position| {
-            encode_cursor(&format!(
-                "{}:{}",
-                position.departure.as_millisecond(),
-                position.id
-            ))
+            encode_cursor(&format!("{}:{}", position.departure.as_millisecond(), position.id))
         }),
     }))
 }
@@ -128,16 +118,9 @@ pub async fn flight(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_flight_id(&id)?;
-    let record = node
-        .store
-        .flight(id)
-        .await?
-        .ok_or_else(|| flight_not_found(id))?;
+    let record = node.store.flight(id).await?.ok_or_else(|| flight_not_found(id))?;
     let etag = format!("\"{}\"", record.flight.version);
-    Ok((
-        [(ETAG, etag)],
-        Json(FlightView::new(&record, &node.airports)),
-    ))
+    Ok(([(ETAG, etag)], Json(FlightView::new(&record, &node.airports))))
 }
 
 /// A flight's seat map, from its owner. No personal data.
@@ -153,11 +136,7 @@ pub async fn seats(
     Path(id): Path<String>,
 ) -> Result<Json<SeatMapView>, ApiError> {
     let id = parse_flight_id(&id)?;
-    let map = node
-        .store
-        .seat_map(id)
-        .await?
-        .ok_or_else(|| flight_not_found(id))?;
+    let map = node.store.seat_map(id).await?.ok_or_else(|| flight_not_found(id))?;
     Ok(Json(SeatMapView::new(&id.to_string(), &map)))
 }
 

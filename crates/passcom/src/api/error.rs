@@ -65,12 +65,7 @@ impl ApiError {
         code: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
     ) -> Self {
-        Self {
-            status,
-            code: code.into(),
-            message: message.into(),
-            details: Map::new(),
-        }
+        Self { status, code: code.into(), message: message.into(), details: Map::new() }
     }
 
     /// Adds a detail (`flight`, `airline`, `field`, `current_version`).
@@ -86,21 +81,13 @@ impl ApiError {
 
     /// 422 from a field of the body that did not parse.
     pub fn invalid_field(field: impl Into<String>, error: ParseError) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            error.code(),
-            error.message(),
-        )
-        .with("field", field.into())
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), error.message())
+            .with("field", field.into())
     }
 
     /// 422 for a request that is well formed but breaks a rule.
     pub fn unprocessable(error: ParseError) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            error.code(),
-            error.message(),
-        )
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, error.code(), error.message())
     }
 
     /// 401: no valid credentials.
@@ -211,10 +198,9 @@ impl From<SalesError> for ApiError {
                 "idempotency_key_reused",
                 "this Idempotency-Key was used with a different request; use a new key for a new purchase",
             ),
-            SalesError::BookingNotFound(reference) => ApiError::not_found(
-                "booking_not_found",
-                format!("you have no booking {reference}"),
-            ),
+            SalesError::BookingNotFound(reference) => {
+                ApiError::not_found("booking_not_found", format!("you have no booking {reference}"))
+            }
             SalesError::Store(error) => error.into(),
         }
     }

@@ -34,11 +34,9 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(error) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                error.body_text(),
-            ),
+            JsonRejection::JsonDataError(error) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", error.body_text())
+            }
             JsonRejection::JsonSyntaxError(error) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", error.body_text())
             }
@@ -56,11 +54,7 @@ impl From<JsonRejection> for ApiError {
                     "the request body is larger than this server accepts",
                 )
             }
-            other => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
-                other.body_text(),
-            ),
+            other => ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", other.body_text()),
         }
     }
 }
@@ -72,11 +66,7 @@ pub struct Query<T>(pub T);
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            rejection.body_text(),
-        )
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text())
     }
 }
 
@@ -87,11 +77,7 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_path",
-            rejection.body_text(),
-        )
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", rejection.body_text())
     }
 }
 
@@ -102,15 +88,10 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok());
+        let header = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
         let token = header
             .and_then(|value| {
-                value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
+                value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))
             })
             .map(str::trim)
             .filter(|token| !token.is_empty());
@@ -141,14 +122,9 @@ impl FromRequestParts<Arc<Node>> for Admin {
     async fn from_request_parts(parts: &mut Parts, node: &Arc<Node>) -> Result<Self, ApiError> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, node).await?;
         // Constant-time, so the comparison does not tell how much of a guess was right.
-        let matches: bool = token
-            .as_bytes()
-            .ct_eq(node.admin_token.expose().as_bytes())
-            .into();
+        let matches: bool = token.as_bytes().ct_eq(node.admin_token.expose().as_bytes()).into();
         if !matches {
-            return Err(ApiError::unauthenticated(
-                "the admin API needs the node's admin token",
-            ));
+            return Err(ApiError::unauthenticated("the admin API needs the node's admin token"));
         }
         Ok(Admin)
     }

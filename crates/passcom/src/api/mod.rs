@@ -44,7 +44,6 @@ use crate::node::Node;
         description = "Ticket sales of one airline of the PassCom network. Times are local to their airport (RFC 3339 with offset), money is integer cents of BRL, errors are `{\"error\": {\"code\", \"message\"}}` with a stable code.",
         license(name = "MIT OR Apache-2.0")
     ),
-    servers((url = "/api/v1")),
     components(schemas(ErrorBody)),
     modifiers(&BearerSchemes),
     tags(
@@ -69,9 +68,9 @@ impl Modify for BearerSchemes {
     }
 }
 
-/// The customer and admin routes, with their OpenAPI document.
+/// The customer and admin routes under `/api/v1`, with their OpenAPI document.
 fn api_v1() -> OpenApiRouter<Arc<Node>> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let routes = OpenApiRouter::new()
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
@@ -85,7 +84,8 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(bookings::get))
         .routes(routes!(bookings::cancel))
         .routes(routes!(admin::create))
-        .routes(routes!(admin::edit, admin::cancel))
+        .routes(routes!(admin::edit, admin::cancel));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes)
 }
 
 /// The OpenAPI document of the API.
@@ -99,7 +99,7 @@ pub fn router(node: Arc<Node>) -> Router {
     let limits = &node.config.limits;
     let timeout = Duration::from_millis(limits.request_timeout_ms);
     Router::new()
-        .nest("/api/v1", api)
+        .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
         .route("/healthz", axum::routing::get(healthz))
         .route("/metrics", axum::routing::get(metrics))
@@ -122,10 +122,7 @@ async fn healthz() -> impl IntoResponse {
 
 /// Prometheus metrics.
 async fn metrics(State(node): State<Arc<Node>>) -> impl IntoResponse {
-    (
-        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        node.metrics.render(),
-    )
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics.render())
 }
 
 async fn unknown_route() -> ApiError {

@@ -68,10 +68,7 @@ mod tests {
         let limits = Limits::default();
         assert_eq!(page_size(None, &limits).unwrap(), 100);
         assert_eq!(page_size(Some(1000), &limits).unwrap(), 1000);
-        assert_eq!(
-            page_size(Some(0), &limits).unwrap_err().status(),
-            StatusCode::BAD_REQUEST
-        );
+        assert_eq!(page_size(Some(0), &limits).unwrap_err().status(), StatusCode::BAD_REQUEST);
         assert!(page_size(Some(1001), &limits).is_err());
     }
 }

@@ -20,10 +20,7 @@ pub type Airports = BTreeMap<AirportCode, Airport>;
 
 /// `at` in the local time of `airport`.
 fn local(airports: &Airports, airport: AirportCode, at: Timestamp) -> String {
-    let zone = airports
-        .get(&airport)
-        .map(|a| a.time_zone.clone())
-        .unwrap_or(TimeZone::UTC);
+    let zone = airports.get(&airport).map(|a| a.time_zone.clone()).unwrap_or(TimeZone::UTC);
     time::rfc3339_local(at, &zone)
 }
 
@@ -35,12 +32,8 @@ fn arrival_day_offset(
     destination: AirportCode,
     arrival: Timestamp,
 ) -> i32 {
-    let zone = |code| {
-        airports
-            .get(&code)
-            .map(|a: &Airport| a.time_zone.clone())
-            .unwrap_or(TimeZone::UTC)
-    };
+    let zone =
+        |code| airports.get(&code).map(|a: &Airport| a.time_zone.clone()).unwrap_or(TimeZone::UTC);
     time::days_later(departure, &zone(origin), arrival, &zone(destination))
 }
 
@@ -232,10 +225,7 @@ impl SeatMapView {
         let seats: Vec<SeatView> = map
             .cabin
             .seats()
-            .map(|seat| SeatView {
-                seat: seat.to_string(),
-                available: !map.taken.contains(&seat),
-            })
+            .map(|seat| SeatView { seat: seat.to_string(), available: !map.taken.contains(&seat) })
             .collect();
         Self {
             flight: flight.to_owned(),
@@ -391,9 +381,7 @@ impl BookingView {
             passengers: booking
                 .passengers
                 .iter()
-                .map(|name| PassengerView {
-                    name: name.to_string(),
-                })
+                .map(|name| PassengerView { name: name.to_string() })
                 .collect(),
             segments: booking
                 .segments

@@ -104,10 +104,7 @@ pub(crate) fn touch_session(
 
 pub(crate) fn delete_session(connection: &Connection, token_hash: &[u8; 32]) -> StoreResult<()> {
     connection
-        .execute(
-            "DELETE FROM sessions WHERE token_hash = ?1",
-            [token_hash.as_slice()],
-        )
+        .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash.as_slice()])
         .map_err(internal)?;
     Ok(())
 }
@@ -117,9 +114,6 @@ pub(crate) fn delete_idle_sessions(
     idle_since: Timestamp,
 ) -> StoreResult<usize> {
     connection
-        .execute(
-            "DELETE FROM sessions WHERE last_seen_at < ?1",
-            [millis(idle_since)],
-        )
+        .execute("DELETE FROM sessions WHERE last_seen_at < ?1", [millis(idle_since)])
         .map_err(internal)
 }

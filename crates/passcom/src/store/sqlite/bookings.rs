@@ -18,16 +18,12 @@ pub(crate) fn insert(
     order: &Order,
     held: &[HeldSeat],
 ) -> StoreResult<Booking> {
-    let total: Money = order
-        .legs
-        .iter()
-        .map(|leg| leg.flight.price.times(order.passengers.len() as u32))
-        .sum();
+    let total: Money =
+        order.legs.iter().map(|leg| leg.flight.price.times(order.passengers.len() as u32)).sum();
     let (key, digest) = match &order.idempotency {
-        Some(idempotency) => (
-            Some(idempotency.key.as_str()),
-            Some(idempotency.request_digest.as_slice()),
-        ),
+        Some(idempotency) => {
+            (Some(idempotency.key.as_str()), Some(idempotency.request_digest.as_slice()))
+        }
         None => (None, None),
     };
     connection
@@ -45,13 +41,7 @@ pub(crate) fn insert(
     let booking = connection.last_insert_rowid();
     insert_passengers(connection, booking, &order.passengers)?;
     insert_segments(connection, booking, order, held)?;
-    append_history(
-        connection,
-        booking,
-        order.at,
-        "confirmed",
-        "purchased; every seat sold",
-    )?;
+    append_history(connection, booking, order.at, "confirmed", "purchased; every seat sold")?;
     load(connection, booking).map_err(internal)
 }
 
@@ -66,9 +56,7 @@ fn insert_passengers(
         )
         .map_err(internal)?;
     for (position, name) in passengers.iter().enumerate() {
-        insert
-            .execute(params![booking, position, name.as_str()])
-            .map_err(internal)?;
+        insert.execute(params![booking, position, name.as_str()]).map_err(internal)?;
     }
     Ok(())
 }
@@ -87,13 +75,9 @@ fn insert_segments(
         )
         .map_err(internal)?;
     for (position, seat) in held.iter().enumerate() {
-        let leg = order
-            .legs
-            .iter()
-            .find(|leg| leg.flight.id == seat.flight)
-            .ok_or_else(|| {
-                StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
-            })?;
+        let leg = order.legs.iter().find(|leg| leg.flight.id == seat.flight).ok_or_else(|| {
+            StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
+        })?;
         let flight = &leg.flight;
         insert
             .execute(params![
@@ -155,9 +139,7 @@ pub(crate) fn find_by_idempotency_key(
         .prepare_cached(
             "SELECT id, request_digest FROM bookings WHERE customer = ?1 AND idempotency_key = ?2",
         )?
-        .query_row(params![customer.0, key], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
+        .query_row(params![customer.0, key], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
 }
 
@@ -240,10 +222,7 @@ pub(crate) fn list(
         .query_map(params![customer.0, after, limit as i64], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let next = (ids.len() == limit).then(|| ids.last().copied()).flatten();
-    let items = ids
-        .into_iter()
-        .map(|id| load(connection, id))
-        .collect::<rusqlite::Result<_>>()?;
+    let items = ids.into_iter().map(|id| load(connection, id)).collect::<rusqlite::Result<_>>()?;
     Ok(Page { items, next })
 }
 

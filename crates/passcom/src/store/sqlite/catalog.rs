@@ -110,11 +110,7 @@ pub(crate) fn insert_flight(
     flight: &Flight,
     ignore_existing: bool,
 ) -> StoreResult<bool> {
-    let conflict = if ignore_existing {
-        "ON CONFLICT (id) DO NOTHING"
-    } else {
-        ""
-    };
+    let conflict = if ignore_existing { "ON CONFLICT (id) DO NOTHING" } else { "" };
     let sql = format!(
         "INSERT INTO flights (id, airline, local_date, origin, destination, departure, arrival,
              cabin_rows, cabin_letters, price, status, version)
@@ -153,9 +149,7 @@ const FLIGHT_COLUMNS: &str = "f.*, f.cabin_rows * length(f.cabin_letters)
 
 fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
     let cabin_rows: u8 = row.get("cabin_rows")?;
-    let cabin = parsed(row, "cabin_letters", |letters| {
-        Cabin::new(cabin_rows, letters)
-    })?;
+    let cabin = parsed(row, "cabin_letters", |letters| Cabin::new(cabin_rows, letters))?;
     let flight = Flight {
         id: parsed(row, "id", FlightId::parse)?,
         airline: parsed(row, "airline", AirlineId::parse)?,
@@ -168,10 +162,7 @@ fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
         status: parsed(row, "status", FlightStatus::parse)?,
         version: row.get("version")?,
     };
-    Ok(FlightRecord {
-        flight,
-        seats_available: row.get("seats_available")?,
-    })
+    Ok(FlightRecord { flight, seats_available: row.get("seats_available")? })
 }
 
 pub(crate) fn flight(
@@ -180,18 +171,14 @@ pub(crate) fn flight(
 ) -> rusqlite::Result<Option<FlightRecord>> {
     let sql = format!("SELECT {FLIGHT_COLUMNS} FROM flights f WHERE f.id = ?1");
     let mut select = connection.prepare_cached(&sql)?;
-    select
-        .query_row([id.to_string()], flight_record_from_row)
-        .optional()
+    select.query_row([id.to_string()], flight_record_from_row).optional()
 }
 
 pub(crate) fn flights_by_id(
     connection: &Connection,
     ids: &[FlightId],
 ) -> rusqlite::Result<Vec<FlightRecord>> {
-    ids.iter()
-        .filter_map(|id| flight(connection, *id).transpose())
-        .collect()
+    ids.iter().filter_map(|id| flight(connection, *id).transpose()).collect()
 }
 
 pub(crate) fn flights(
@@ -224,10 +211,7 @@ pub(crate) fn flights(
     let next = (items.len() == query.limit)
         .then(|| items.last())
         .flatten()
-        .map(|last| FlightPosition {
-            departure: last.flight.departure,
-            id: last.flight.id,
-        });
+        .map(|last| FlightPosition { departure: last.flight.departure, id: last.flight.id });
     Ok(Page { items, next })
 }
 
@@ -236,11 +220,7 @@ pub(crate) fn taken_seats(
     id: FlightId,
 ) -> rusqlite::Result<BTreeSet<SeatNumber>> {
     let mut select = connection.prepare_cached("SELECT seat FROM seats WHERE flight = ?1")?;
-    select
-        .query_map([id.to_string()], |row| {
-            parsed(row, "seat", SeatNumber::parse)
-        })?
-        .collect()
+    select.query_map([id.to_string()], |row| parsed(row, "seat", SeatNumber::parse))?.collect()
 }
 
 pub(crate) fn seat_map(connection: &Connection, id: FlightId) -> rusqlite::Result<Option<SeatMap>> {
@@ -248,17 +228,12 @@ pub(crate) fn seat_map(connection: &Connection, id: FlightId) -> rusqlite::Resul
         return Ok(None);
     };
     let taken = taken_seats(connection, id)?;
-    Ok(Some(SeatMap {
-        cabin: record.flight.cabin,
-        taken,
-    }))
+    Ok(Some(SeatMap { cabin: record.flight.cabin, taken }))
 }
 
 /// The flight as stored, or `FlightNotFound`.
 pub(crate) fn existing_flight(connection: &Connection, id: FlightId) -> StoreResult<FlightRecord> {
-    flight(connection, id)
-        .map_err(internal)?
-        .ok_or(StoreError::FlightNotFound(id))
+    flight(connection, id).map_err(internal)?.ok_or(StoreError::FlightNotFound(id))
 }
 
 /// Checks the optimistic lock: the flight is still at the version the caller saw.

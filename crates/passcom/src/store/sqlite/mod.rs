@@ -43,11 +43,7 @@ pub struct SqliteOptions {
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        Self {
-            write_batch_max: 512,
-            write_queue_max: 8192,
-            readers_max: 8,
-        }
+        Self { write_batch_max: 512, write_queue_max: 8192, readers_max: 8 }
     }
 }
 
@@ -67,15 +63,8 @@ impl SqliteStore {
         schema::migrate(&mut connection).map_err(internal)?;
         let readers = Readers::open(path, options.readers_max)?;
         let writer = Writer::start(connection, options.write_batch_max, options.write_queue_max);
-        let owner = Owner {
-            airline: owner.id.clone(),
-            ticket_prefix: owner.ticket_prefix,
-        };
-        Ok(Self {
-            owner,
-            writer,
-            readers,
-        })
+        let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
+        Ok(Self { owner, writer, readers })
     }
 }
 
@@ -89,9 +78,7 @@ fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult
             if digest != idempotency.request_digest {
                 return Err(StoreError::IdempotencyKeyReused);
             }
-            return bookings::load(connection, booking)
-                .map(Purchased::Replayed)
-                .map_err(internal);
+            return bookings::load(connection, booking).map(Purchased::Replayed).map_err(internal);
         }
     }
     let mut held = Vec::new();
@@ -125,10 +112,7 @@ fn cancel_booking(
     if booking.status == BookingStatus::Cancelled {
         return Ok(booking);
     }
-    let departed = booking
-        .segments
-        .iter()
-        .find(|segment| segment.departure <= at);
+    let departed = booking.segments.iter().find(|segment| segment.departure <= at);
     if let Some(segment) = departed {
         return Err(StoreError::FlightDeparted(segment.flight));
     }
@@ -140,9 +124,7 @@ fn cancel_booking(
 #[async_trait]
 impl Store for SqliteStore {
     async fn put_airports(&self, airports: Vec<Airport>) -> StoreResult<()> {
-        self.writer
-            .write(move |c| catalog::put_airports(c, &airports))
-            .await
+        self.writer.write(move |c| catalog::put_airports(c, &airports)).await
     }
 
     async fn airports(&self) -> StoreResult<Vec<Airport>> {
@@ -150,9 +132,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_airline(&self, airline: Airline) -> StoreResult<()> {
-        self.writer
-            .write(move |c| catalog::put_airline(c, &airline))
-            .await
+        self.writer.write(move |c| catalog::put_airline(c, &airline)).await
     }
 
     async fn airlines(&self) -> StoreResult<Vec<Airline>> {
@@ -185,9 +165,7 @@ impl Store for SqliteStore {
         flight: Flight,
         expected_version: u64,
     ) -> StoreResult<FlightRecord> {
-        self.writer
-            .write(move |c| catalog::update_flight(c, &flight, expected_version))
-            .await
+        self.writer.write(move |c| catalog::update_flight(c, &flight, expected_version)).await
     }
 
     async fn cancel_flight(
@@ -210,15 +188,11 @@ impl Store for SqliteStore {
     }
 
     async fn flights_by_id(&self, ids: Vec<FlightId>) -> StoreResult<Vec<FlightRecord>> {
-        self.readers
-            .read(move |c| catalog::flights_by_id(c, &ids))
-            .await
+        self.readers.read(move |c| catalog::flights_by_id(c, &ids)).await
     }
 
     async fn flights(&self, query: FlightQuery) -> StoreResult<Page<FlightRecord, FlightPosition>> {
-        self.readers
-            .read(move |c| catalog::flights(c, &query))
-            .await
+        self.readers.read(move |c| catalog::flights(c, &query)).await
     }
 
     async fn seat_map(&self, id: FlightId) -> StoreResult<Option<SeatMap>> {
@@ -226,15 +200,11 @@ impl Store for SqliteStore {
     }
 
     async fn create_customer(&self, customer: NewCustomer) -> StoreResult<Customer> {
-        self.writer
-            .write(move |c| accounts::create(c, &customer))
-            .await
+        self.writer.write(move |c| accounts::create(c, &customer)).await
     }
 
     async fn credentials(&self, username: Username) -> StoreResult<Option<(Customer, String)>> {
-        self.readers
-            .read(move |c| accounts::credentials(c, &username))
-            .await
+        self.readers.read(move |c| accounts::credentials(c, &username)).await
     }
 
     async fn create_session(
@@ -243,33 +213,23 @@ impl Store for SqliteStore {
         customer: CustomerId,
         at: Timestamp,
     ) -> StoreResult<()> {
-        self.writer
-            .write(move |c| accounts::create_session(c, &token_hash, customer, at))
-            .await
+        self.writer.write(move |c| accounts::create_session(c, &token_hash, customer, at)).await
     }
 
     async fn session(&self, token_hash: [u8; 32]) -> StoreResult<Option<Session>> {
-        self.readers
-            .read(move |c| accounts::session(c, &token_hash))
-            .await
+        self.readers.read(move |c| accounts::session(c, &token_hash)).await
     }
 
     async fn touch_session(&self, token_hash: [u8; 32], at: Timestamp) -> StoreResult<()> {
-        self.writer
-            .write(move |c| accounts::touch_session(c, &token_hash, at))
-            .await
+        self.writer.write(move |c| accounts::touch_session(c, &token_hash, at)).await
     }
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
-        self.writer
-            .write(move |c| accounts::delete_session(c, &token_hash))
-            .await
+        self.writer.write(move |c| accounts::delete_session(c, &token_hash)).await
     }
 
     async fn delete_idle_sessions(&self, idle_since: Timestamp) -> StoreResult<usize> {
-        self.writer
-            .write(move |c| accounts::delete_idle_sessions(c, idle_since))
-            .await
+        self.writer.write(move |c| accounts::delete_idle_sessions(c, idle_since)).await
     }
 
     async fn purchase(&self, order: Order) -> StoreResult<Purchased> {
@@ -300,9 +260,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<Booking>> {
         self.readers
             .read(move |c| {
-                bookings::find(c, customer, reference)?
-                    .map(|id| bookings::load(c, id))
-                    .transpose()
+                bookings::find(c, customer, reference)?.map(|id| bookings::load(c, id)).transpose()
             })
             .await
     }
@@ -313,9 +271,7 @@ impl Store for SqliteStore {
         after: Option<i64>,
         limit: usize,
     ) -> StoreResult<Page<Booking, i64>> {
-        self.readers
-            .read(move |c| bookings::list(c, customer, after, limit))
-            .await
+        self.readers.read(move |c| bookings::list(c, customer, after, limit)).await
     }
 
     async fn cancel_booking(
@@ -325,8 +281,6 @@ impl Store for SqliteStore {
         at: Timestamp,
     ) -> StoreResult<Booking> {
         let owner = self.owner.clone();
-        self.writer
-            .write(move |c| cancel_booking(c, &owner, customer, reference, at))
-            .await
+        self.writer.write(move |c| cancel_booking(c, &owner, customer, reference, at)).await
     }
 }

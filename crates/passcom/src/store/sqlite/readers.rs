@@ -50,9 +50,7 @@ impl Readers {
         let pool = r2d2::Pool::builder()
             .max_size(size.max(1))
             .min_idle(Some(1))
-            .build(ReaderConnections {
-                path: path.to_owned(),
-            })
+            .build(ReaderConnections { path: path.to_owned() })
             .map_err(|error| StoreError::Internal(format!("cannot open readers: {error}")))?;
         Ok(Self { pool })
     }

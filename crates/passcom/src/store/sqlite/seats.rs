@@ -59,12 +59,7 @@ pub(crate) fn hold(
     for (passenger, (name, seat)) in request.passengers.iter().zip(seats).enumerate() {
         let ticket = issue_ticket(connection, owner.ticket_prefix)?;
         insert_hold(connection, request, seat, name, ticket)?;
-        held.push(HeldSeat {
-            flight: flight.id,
-            passenger,
-            seat,
-            ticket,
-        });
+        held.push(HeldSeat { flight: flight.id, passenger, seat, ticket });
     }
     Ok(held)
 }
@@ -92,9 +87,7 @@ fn insert_hold(
             ])
         })
         .map_err(|error| match is_unique_violation(&error) {
-            true => StoreError::SeatUnavailable {
-                flight: request.flight,
-            },
+            true => StoreError::SeatUnavailable { flight: request.flight },
             false => internal(error),
         })?;
     Ok(())

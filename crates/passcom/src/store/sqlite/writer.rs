@@ -57,9 +57,7 @@ where
     }
 
     fn fail(self: Box<Self>, reason: &str) {
-        let _ = self
-            .answer
-            .send(Err(StoreError::Internal(reason.to_owned())));
+        let _ = self.answer.send(Err(StoreError::Internal(reason.to_owned())));
     }
 }
 
@@ -91,9 +89,7 @@ impl Writer {
             .send(Box::new(WriteJob { write, answer }))
             .await
             .map_err(|_| StoreError::Internal("the writer has stopped".into()))?;
-        answered
-            .await
-            .map_err(|_| StoreError::Internal("the writer dropped a job".into()))?
+        answered.await.map_err(|_| StoreError::Internal("the writer dropped a job".into()))?
     }
 }
 

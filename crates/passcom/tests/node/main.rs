@@ -1,0 +1,14 @@
+//! Integration tests of one airline's node: real servers on port 0 with temporary databases,
+//! the storage conformance suite, and real processes killed with SIGKILL.
+
+mod accounts;
+mod admin;
+mod bad_input;
+mod bookings;
+mod catalog;
+mod helpers;
+mod idempotency;
+mod last_seat;
+mod ops;
+mod process;
+mod store;

@@ -1,0 +1,69 @@
+//! The storage conformance suite, run against every backend.
+//!
+//! Each test of [`suite`] takes a fresh, empty store. A backend joins by invoking
+//! `conformance_suite!` with a function that opens one; PostgreSQL will add a module here.
+
+mod suite;
+
+use std::sync::Arc;
+
+use passcom::store::Store;
+use passcom::store::sqlite::{SqliteOptions, SqliteStore};
+use tempfile::TempDir;
+
+/// An open store and whatever keeps it alive.
+pub struct Fixture {
+    pub store: Arc<dyn Store>,
+    _dir: TempDir,
+}
+
+/// Declares one `#[tokio::test]` per suite test, each on a store from `$open`.
+macro_rules! conformance_suite {
+    ($open:path) => {
+        conformance_suite!($open =>
+            airports_and_airlines_round_trip,
+            adding_missing_flights_keeps_the_stored_ones,
+            creating_a_flight_twice_is_refused,
+            flights_are_listed_by_filter_in_departure_order_and_pages,
+            a_purchase_holds_and_sells_every_seat,
+            a_purchase_is_all_or_nothing,
+            a_seat_is_never_sold_twice,
+            a_full_flight_sells_no_more,
+            cancelled_and_departed_flights_are_not_sold,
+            only_the_owner_sells_its_seats,
+            an_idempotency_key_replays_or_refuses,
+            a_taken_reference_is_reported,
+            cancelling_a_booking_releases_its_seats_once,
+            cancelling_a_flight_marks_its_segments,
+            edits_check_the_version,
+            usernames_are_unique,
+            sessions_are_created_touched_and_swept,
+            free_and_taken_seats_always_add_up_to_capacity,
+            bookings_are_listed_newest_first_in_pages,
+        );
+    };
+    ($open:path => $($test:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                let fixture = $open().await;
+                super::suite::$test(fixture.store.as_ref()).await;
+            }
+        )*
+    };
+}
+
+mod sqlite {
+    use super::*;
+
+    async fn open() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = super::suite::owner();
+        let store =
+            SqliteStore::open(&dir.path().join("store.sqlite3"), &owner, &SqliteOptions::default())
+                .unwrap();
+        Fixture { store: Arc::new(store), _dir: dir }
+    }
+
+    conformance_suite!(open);
+}
