@@ -10,8 +10,17 @@
 //! only its SHA-256. A session expires after `session_idle_timeout_ms` without use. Its last use
 //! is written at most every `session_touch_interval_ms`, so an active customer costs one write
 //! a minute rather than one per request; expiry can therefore come up to one interval early.
+//!
+//! Live sessions are cached in memory, so authenticating a request reads no database: this node
+//! is the only one that writes its sessions, so the cache can only be stale by what this node
+//! did itself, and every deletion (logout, expiry, sweep) goes through it. One race remains — a
+//! request that misses the cache, reads the session, and puts it back after a logout deleted it
+//! — and a revocation counter closes it: a read may only fill the cache if no session was
+//! deleted since the read began.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -104,12 +113,68 @@ pub struct IssuedSession {
     pub expires_at: Timestamp,
 }
 
+/// Live sessions by token hash, in memory.
+struct SessionCache {
+    sessions: Mutex<HashMap<[u8; 32], Session>>,
+    /// Bumped before every deletion of a session.
+    revocations: AtomicU64,
+    entries_max: usize,
+}
+
+impl SessionCache {
+    fn new(entries_max: usize) -> Self {
+        Self { sessions: Mutex::new(HashMap::new()), revocations: AtomicU64::new(0), entries_max }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Session>> {
+        self.sessions.lock().expect("the session cache lock is never poisoned")
+    }
+
+    fn get(&self, hash: &[u8; 32]) -> Option<Session> {
+        self.lock().get(hash).cloned()
+    }
+
+    /// The revocation count to pass to [`SessionCache::fill`] after reading the store.
+    fn epoch(&self) -> u64 {
+        self.revocations.load(Ordering::SeqCst)
+    }
+
+    /// Caches `session`, read from the store since `epoch`, unless a session was deleted since.
+    fn fill(&self, session: &Session, epoch: u64) {
+        let mut sessions = self.lock();
+        if self.epoch() != epoch {
+            return;
+        }
+        if sessions.len() >= self.entries_max {
+            // A cache, not the record: dropping it all costs one read per live session.
+            sessions.clear();
+        }
+        sessions.insert(session.token_hash, session.clone());
+    }
+
+    fn touched(&self, hash: &[u8; 32], at: Timestamp) {
+        if let Some(session) = self.lock().get_mut(hash) {
+            session.last_seen_at = at;
+        }
+    }
+
+    /// Announces a deletion; call before deleting from the store, then [`SessionCache::forget`].
+    fn revoke(&self) {
+        self.revocations.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn forget(&self, keep: impl Fn(&Session) -> bool) {
+        self.lock().retain(|_, session| keep(session));
+    }
+}
+
 /// Registration, login and sessions.
 pub struct Accounts {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     entropy: Arc<dyn Entropy>,
     hasher: PasswordHasher,
+    sessions: SessionCache,
     idle_timeout: SignedDuration,
     touch_interval: SignedDuration,
 }
@@ -128,6 +193,7 @@ impl Accounts {
             clock,
             entropy,
             hasher,
+            sessions: SessionCache::new(limits.session_cache_entries_max),
             idle_timeout: SignedDuration::from_millis(limits.session_idle_timeout_ms as i64),
             touch_interval: SignedDuration::from_millis(limits.session_touch_interval_ms as i64),
         }
@@ -173,16 +239,34 @@ impl Accounts {
     /// The live session of bearer `token`, marking it used.
     pub async fn authenticate(&self, token: &str) -> Result<Session, AccountError> {
         let hash = token_hash(token);
-        let session = self.store.session(hash).await?.ok_or(AccountError::Unauthenticated)?;
+        let session = match self.sessions.get(&hash) {
+            Some(session) => session,
+            None => {
+                let epoch = self.sessions.epoch();
+                let session =
+                    self.store.session(hash).await?.ok_or(AccountError::Unauthenticated)?;
+                self.sessions.fill(&session, epoch);
+                session
+            }
+        };
         let now = self.clock.now();
         if session.last_seen_at + self.idle_timeout <= now {
-            self.store.delete_session(hash).await?;
+            self.end_session(hash).await?;
             return Err(AccountError::SessionExpired);
         }
         if session.last_seen_at + self.touch_interval <= now {
             self.store.touch_session(hash, now).await?;
+            self.sessions.touched(&hash, now);
         }
         Ok(session)
+    }
+
+    /// Deletes a session from the store and the cache.
+    async fn end_session(&self, hash: [u8; 32]) -> Result<(), AccountError> {
+        self.sessions.revoke();
+        self.store.delete_session(hash).await?;
+        self.sessions.forget(|session| session.token_hash != hash);
+        Ok(())
     }
 
     /// When `session` expires if left unused from now on.
@@ -192,12 +276,16 @@ impl Accounts {
 
     /// Ends the session of bearer `token`.
     pub async fn logout(&self, token: &str) -> Result<(), AccountError> {
-        Ok(self.store.delete_session(token_hash(token)).await?)
+        self.end_session(token_hash(token)).await
     }
 
     /// Deletes every expired session; returns how many.
     pub async fn sweep_idle_sessions(&self) -> Result<usize, AccountError> {
-        Ok(self.store.delete_idle_sessions(self.clock.now() - self.idle_timeout).await?)
+        let idle_since = self.clock.now() - self.idle_timeout;
+        self.sessions.revoke();
+        let deleted = self.store.delete_idle_sessions(idle_since).await?;
+        self.sessions.forget(|session| session.last_seen_at >= idle_since);
+        Ok(deleted)
     }
 
     /// Hashes `password` for an account created outside registration (the seed).

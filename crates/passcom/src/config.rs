@@ -167,6 +167,8 @@ pub struct Limits {
     pub session_touch_interval_ms: u64,
     /// How often expired sessions are deleted.
     pub session_sweep_interval_ms: u64,
+    /// Most sessions kept in memory (the rest are read from the database when used).
+    pub session_cache_entries_max: usize,
     /// Longest `Idempotency-Key`.
     pub idempotency_key_bytes_max: usize,
     /// Most writes committed in one batch.
@@ -175,6 +177,8 @@ pub struct Limits {
     pub write_queue_max: usize,
     /// Size of the database reader pool.
     pub readers_max: u32,
+    /// How often the database's write-ahead log is checkpointed.
+    pub checkpoint_interval_ms: u64,
     /// Most password hashes computed at once (each takes ~19 MiB and tens of milliseconds).
     pub password_hashes_concurrent_max: usize,
     /// How long a graceful shutdown waits for requests in flight.
@@ -192,10 +196,12 @@ impl Default for Limits {
             session_idle_timeout_ms: 30 * 60 * 1000,
             session_touch_interval_ms: 60 * 1000,
             session_sweep_interval_ms: 10 * 60 * 1000,
+            session_cache_entries_max: 100_000,
             idempotency_key_bytes_max: 255,
             write_batch_max: 512,
             write_queue_max: 8192,
             readers_max: 8,
+            checkpoint_interval_ms: 100,
             password_hashes_concurrent_max: 2,
             shutdown_grace_ms: 10_000,
         }
@@ -209,6 +215,7 @@ impl Limits {
             write_batch_max: self.write_batch_max,
             write_queue_max: self.write_queue_max,
             readers_max: self.readers_max,
+            checkpoint_interval_ms: self.checkpoint_interval_ms,
         }
     }
 }

@@ -4,11 +4,13 @@
 //! (`passcom_core`), handed to the service that owns the use case ([`accounts`], [`sales`],
 //! [`schedule`]), which reads and writes through the [`store`]. [`node`] builds the services
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
-//! nodes on port 0; [`cli`] is the `passcom` command line. Time and randomness come from
+//! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
+//! flight in memory. Time and randomness come from
 //! [`clock`], never from the system directly.
 
 pub mod accounts;
 pub mod api;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;

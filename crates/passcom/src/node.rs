@@ -5,7 +5,6 @@
 //! seeded schedule and users up to date, and settles its admin token. Serving it is
 //! [`crate::startup`]'s business.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
@@ -20,6 +19,7 @@ use passcom_core::{Airline, AirlineId};
 
 use crate::accounts::{Accounts, PasswordHasher};
 use crate::api::views::Airports;
+use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
 use crate::config::{Config, Secret};
 use crate::sales::Sales;
@@ -46,6 +46,8 @@ pub struct Node {
     pub sales: Sales,
     /// Its own flights, as admins change them.
     pub schedule: Schedule,
+    /// Every flight it knows, in memory.
+    pub catalog: Arc<Catalog>,
     /// Bearer token of the admin API.
     pub admin_token: Secret,
     /// Renders the Prometheus metrics.
@@ -73,9 +75,9 @@ impl Node {
             &airline,
             &config.limits.sqlite(),
         )?);
-        let airports = seed::reference_data(store.as_ref(), &airline).await?;
+        let airport_list = seed::reference_data(store.as_ref(), &airline).await?;
         let airports: Arc<Airports> =
-            Arc::new(airports.into_iter().map(|a| (a.code, a)).collect::<BTreeMap<_, _>>());
+            Arc::new(airport_list.iter().map(|a| (a.code, a.clone())).collect());
         let hasher =
             PasswordHasher::new(&config.passwords, config.limits.password_hashes_concurrent_max)?;
         let accounts =
@@ -85,31 +87,36 @@ impl Node {
                 store.as_ref(),
                 &accounts,
                 &airline,
-                airports.values().cloned().collect::<Vec<_>>().as_slice(),
+                &airport_list,
                 &config.seed,
                 clock.now(),
             )
             .await?;
         }
+        let catalog = Arc::new(Catalog::load(store.as_ref()).await?);
         let admin_token = match &config.admin.token {
             Some(token) => token.clone(),
             None => generated_admin_token(data_dir, entropy.as_ref())?,
         };
+        let rules = config.connections.clone();
         Ok(Arc::new(Self {
             sales: Sales::new(
                 store.clone(),
                 clock.clone(),
                 entropy.clone(),
-                config.connections.clone(),
+                catalog.clone(),
+                rules,
             ),
             schedule: Schedule::new(
                 store.clone(),
                 clock.clone(),
                 airline.clone(),
                 airports.clone(),
+                catalog.clone(),
             ),
             started_at: clock.now(),
             metrics: metrics_handle(),
+            catalog,
             config,
             airline,
             store,

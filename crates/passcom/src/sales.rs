@@ -1,6 +1,6 @@
 //! Sales at the selling airline: buying a trip and cancelling it.
 //!
-//! A purchase is checked here, once, against the flights as the owner stores them: every flight
+//! A purchase is checked here, once, against the flights of the catalog: every flight
 //! exists, is scheduled and has not left; the flights connect (same airport, minimum connection
 //! time, legs limit, see `passcom_core::itinerary`); a chosen seat exists on its flight and is
 //! not chosen twice. Then the order gets a transaction id and a booking reference and goes to
@@ -16,14 +16,15 @@
 use std::sync::Arc;
 
 use passcom_core::itinerary::{self, ConnectionRules};
-use passcom_core::{BookingReference, FlightId, ParseError, PassengerName, SeatNumber};
+use passcom_core::{
+    Booking, BookingReference, Flight, FlightId, FlightStatus, ParseError, PassengerName,
+    SeatNumber,
+};
 use sha2::{Digest, Sha256};
 
+use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
-use crate::store::{
-    CustomerId, FlightRecord, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId,
-};
-use passcom_core::Booking;
+use crate::store::{CustomerId, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId};
 
 /// How many booking references to draw before giving up (with 2³⁰ references, a collision
 /// is rare; eight in a row means something else is wrong).
@@ -116,6 +117,7 @@ pub struct Sales {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     entropy: Arc<dyn Entropy>,
+    catalog: Arc<Catalog>,
     rules: ConnectionRules,
 }
 
@@ -125,9 +127,10 @@ impl Sales {
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         entropy: Arc<dyn Entropy>,
+        catalog: Arc<Catalog>,
         rules: ConnectionRules,
     ) -> Self {
-        Self { store, clock, entropy, rules }
+        Self { store, clock, entropy, catalog, rules }
     }
 
     /// Buys `request` for `customer`, all seats or none.
@@ -144,7 +147,7 @@ impl Sales {
         {
             return Ok(replayed);
         }
-        let legs = self.checked_legs(&request).await?;
+        let legs = self.checked_legs(&request)?;
         for _ in 0..REFERENCE_ATTEMPTS_MAX {
             let order = Order {
                 txn: self.new_txn(),
@@ -188,48 +191,41 @@ impl Sales {
     }
 
     /// The request's flights, checked to form a trip that can be sold now, with its seats.
-    async fn checked_legs(&self, request: &PurchaseRequest) -> Result<Vec<OrderLeg>, SalesError> {
-        let flights = self.flights(&request.flights).await?;
+    fn checked_legs(&self, request: &PurchaseRequest) -> Result<Vec<OrderLeg>, SalesError> {
+        let flights = self.flights(&request.flights)?;
         let now = self.clock.now();
-        for record in &flights {
-            check_sellable(record, now)?;
+        for flight in &flights {
+            check_sellable(flight, now)?;
         }
-        let legs: Vec<_> = flights.iter().map(|record| &record.flight).collect();
+        let legs: Vec<&Flight> = flights.iter().map(Arc::as_ref).collect();
         itinerary::check(&legs, &self.rules).map_err(SalesError::InvalidTrip)?;
-        check_seat_choice(&flights, request.passengers.len(), request.seats.as_deref())?;
+        check_seat_choice(&legs, request.passengers.len(), request.seats.as_deref())?;
         let seats = request.seats.clone().map(|seats| seats.into_iter().map(Some).collect());
-        let seats = seats.unwrap_or_else(|| vec![None; flights.len()]);
-        Ok(flights
+        let seats = seats.unwrap_or_else(|| vec![None; legs.len()]);
+        Ok(legs
             .into_iter()
             .zip(seats)
-            .map(|(record, seats)| OrderLeg { flight: record.flight, seats })
+            .map(|(flight, seats)| OrderLeg { flight: flight.clone(), seats })
             .collect())
     }
 
-    /// The flights with these ids, in the same order; the first unknown one is an error.
-    async fn flights(&self, ids: &[FlightId]) -> Result<Vec<FlightRecord>, SalesError> {
-        let found = self.store.flights_by_id(ids.to_vec()).await?;
-        ids.iter()
-            .map(|id| {
-                found
-                    .iter()
-                    .find(|record| record.flight.id == *id)
-                    .cloned()
-                    .ok_or(SalesError::FlightNotFound(*id))
-            })
-            .collect()
+    /// The flights with these ids, in the same order, from the catalog; the first unknown one
+    /// is an error.
+    fn flights(&self, ids: &[FlightId]) -> Result<Vec<Arc<Flight>>, SalesError> {
+        ids.iter().map(|id| self.catalog.get(*id).ok_or(SalesError::FlightNotFound(*id))).collect()
     }
 
+    /// A new transaction id: the time in microseconds, then 64 random bits, in hexadecimal.
+    /// Leading with the time keeps the ids of recent transactions together in the index that
+    /// finds a transaction's seats, instead of scattering each insert to a random page.
     fn new_txn(&self) -> TxnId {
-        let mut bytes = [0; 16];
-        self.entropy.fill(&mut bytes);
-        TxnId(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+        let micros = self.clock.now().as_microsecond();
+        TxnId(format!("{micros:016x}{:016x}", self.entropy.next_u64()))
     }
 }
 
-fn check_sellable(record: &FlightRecord, now: jiff::Timestamp) -> Result<(), SalesError> {
-    let flight = &record.flight;
-    if flight.status == passcom_core::FlightStatus::Cancelled {
+fn check_sellable(flight: &Flight, now: jiff::Timestamp) -> Result<(), SalesError> {
+    if flight.status == FlightStatus::Cancelled {
         return Err(SalesError::FlightCancelled(flight.id));
     }
     if !flight.is_sellable_at(now) {
@@ -241,7 +237,7 @@ fn check_sellable(record: &FlightRecord, now: jiff::Timestamp) -> Result<(), Sal
 /// Checks chosen seats against the flights: a list per flight, a seat per passenger, each on
 /// its flight's cabin, none chosen twice on one flight.
 fn check_seat_choice(
-    flights: &[FlightRecord],
+    flights: &[&Flight],
     passengers: usize,
     seats: Option<&[Vec<SeatNumber>]>,
 ) -> Result<(), SalesError> {
@@ -258,8 +254,7 @@ fn check_seat_choice(
             ),
         );
     }
-    for (record, chosen) in flights.iter().zip(seats) {
-        let flight = &record.flight;
+    for (flight, chosen) in flights.iter().zip(seats) {
         if chosen.len() != passengers {
             return invalid(
                 "seats_mismatch",

@@ -17,6 +17,7 @@ use passcom_core::{
     ParseError, time,
 };
 
+use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::store::{FlightRecord, Store, StoreError};
 
@@ -101,6 +102,7 @@ pub struct Schedule {
     clock: Arc<dyn Clock>,
     airline: Airline,
     airports: Arc<BTreeMap<AirportCode, Airport>>,
+    catalog: Arc<Catalog>,
 }
 
 impl Schedule {
@@ -110,8 +112,9 @@ impl Schedule {
         clock: Arc<dyn Clock>,
         airline: Airline,
         airports: Arc<BTreeMap<AirportCode, Airport>>,
+        catalog: Arc<Catalog>,
     ) -> Self {
-        Self { store, clock, airline, airports }
+        Self { store, clock, airline, airports, catalog }
     }
 
     /// Publishes a new flight.
@@ -134,7 +137,7 @@ impl Schedule {
             status: FlightStatus::Scheduled,
             version: 1,
         };
-        Ok(self.store.create_flight(flight).await?)
+        self.published(self.store.create_flight(flight).await?)
     }
 
     /// Changes a flight's times or fare, if it is still at `expected_version`.
@@ -164,7 +167,7 @@ impl Schedule {
                 )));
             }
         }
-        Ok(self.store.update_flight(flight, expected_version).await?)
+        self.published(self.store.update_flight(flight, expected_version).await?)
     }
 
     /// Cancels a flight (if at `expected_version`, when given).
@@ -174,7 +177,13 @@ impl Schedule {
         expected_version: Option<u64>,
     ) -> Result<FlightRecord, ScheduleError> {
         self.own_flight(id).await?;
-        Ok(self.store.cancel_flight(id, expected_version, self.clock.now()).await?)
+        self.published(self.store.cancel_flight(id, expected_version, self.clock.now()).await?)
+    }
+
+    /// Puts a change the store accepted into the catalog.
+    fn published(&self, record: FlightRecord) -> Result<FlightRecord, ScheduleError> {
+        self.catalog.put(record.flight.clone());
+        Ok(record)
     }
 
     async fn own_flight(&self, id: FlightId) -> Result<FlightRecord, ScheduleError> {

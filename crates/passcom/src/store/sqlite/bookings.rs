@@ -7,19 +7,73 @@ use passcom_core::{
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::codec::{instant, is_unique_violation, millis, parsed};
+use super::codec::{instant, is_unique_violation, millis, parsed, stored_instant};
 use super::writer::internal;
-use crate::store::{CustomerId, HeldSeat, Order, Page, StoreError, StoreResult};
+use crate::store::{CustomerId, HeldSeat, Order, Page, StoreError, StoreResult, TxnId};
 
 /// Records the booking of a purchase whose seats are `held` (in order: flight by flight,
-/// passenger by passenger), confirmed.
+/// passenger by passenger), confirmed, and returns it.
 pub(crate) fn insert(
     connection: &Connection,
     order: &Order,
     held: &[HeldSeat],
 ) -> StoreResult<Booking> {
-    let total: Money =
-        order.legs.iter().map(|leg| leg.flight.price.times(order.passengers.len() as u32)).sum();
+    let booking = confirmed(order, held)?;
+    let id = insert_booking(connection, order, &booking)?;
+    insert_passengers(connection, id, &booking.passengers)?;
+    insert_segments(connection, id, &booking.segments)?;
+    for entry in &booking.history {
+        append_history(connection, id, entry.at, &entry.event, &entry.detail)?;
+    }
+    Ok(booking)
+}
+
+/// The booking `order` makes once its seats are `held`, built here rather than read back after
+/// writing: it is exactly what [`load`] would return (instants at the stored millisecond).
+fn confirmed(order: &Order, held: &[HeldSeat]) -> StoreResult<Booking> {
+    let at = stored_instant(order.at);
+    let segments = held
+        .iter()
+        .map(|seat| {
+            let leg =
+                order.legs.iter().find(|leg| leg.flight.id == seat.flight).ok_or_else(|| {
+                    StoreError::Internal(format!(
+                        "held a seat on {} outside the order",
+                        seat.flight
+                    ))
+                })?;
+            let flight = &leg.flight;
+            Ok(Segment {
+                flight: flight.id,
+                airline: flight.airline.clone(),
+                origin: flight.origin,
+                destination: flight.destination,
+                departure: stored_instant(flight.departure),
+                arrival: stored_instant(flight.arrival),
+                passenger: seat.passenger,
+                seat: seat.seat,
+                ticket: seat.ticket,
+                price: flight.price,
+                status: SegmentStatus::Confirmed,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Booking {
+        reference: order.reference,
+        status: BookingStatus::Confirmed,
+        passengers: order.passengers.clone(),
+        total_price: segments.iter().map(|segment| segment.price).sum(),
+        segments,
+        created_at: at,
+        history: vec![HistoryEntry {
+            at,
+            event: "confirmed".into(),
+            detail: "purchased; every seat sold".into(),
+        }],
+    })
+}
+
+fn insert_booking(connection: &Connection, order: &Order, booking: &Booking) -> StoreResult<i64> {
     let (key, digest) = match &order.idempotency {
         Some(idempotency) => {
             (Some(idempotency.key.as_str()), Some(idempotency.request_digest.as_slice()))
@@ -28,21 +82,27 @@ pub(crate) fn insert(
     };
     connection
         .prepare_cached(
-            "INSERT INTO bookings (reference, customer, status, total_price, created_at, idempotency_key, request_digest)
-             VALUES (?1, ?2, 'confirmed', ?3, ?4, ?5, ?6)",
+            "INSERT INTO bookings (reference, txn, customer, status, total_price, created_at,
+                 idempotency_key, request_digest)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .and_then(|mut insert| {
-            insert.execute(params![order.reference.as_str(), order.customer.0, total.cents(), millis(order.at), key, digest])
+            insert.execute(params![
+                booking.reference.as_str(),
+                order.txn.0,
+                order.customer.0,
+                booking.status.as_str(),
+                booking.total_price.cents(),
+                millis(booking.created_at),
+                key,
+                digest
+            ])
         })
         .map_err(|error| match is_unique_violation(&error) {
             true => StoreError::ReferenceTaken(order.reference),
             false => internal(error),
         })?;
-    let booking = connection.last_insert_rowid();
-    insert_passengers(connection, booking, &order.passengers)?;
-    insert_segments(connection, booking, order, held)?;
-    append_history(connection, booking, order.at, "confirmed", "purchased; every seat sold")?;
-    load(connection, booking).map_err(internal)
+    Ok(connection.last_insert_rowid())
 }
 
 fn insert_passengers(
@@ -61,38 +121,30 @@ fn insert_passengers(
     Ok(())
 }
 
-fn insert_segments(
-    connection: &Connection,
-    booking: i64,
-    order: &Order,
-    held: &[HeldSeat],
-) -> StoreResult<()> {
+fn insert_segments(connection: &Connection, booking: i64, segments: &[Segment]) -> StoreResult<()> {
     let mut insert = connection
         .prepare_cached(
             "INSERT INTO booking_segments (booking, position, flight, airline, origin, destination,
                  departure, arrival, passenger, seat, ticket, price, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'confirmed')",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .map_err(internal)?;
-    for (position, seat) in held.iter().enumerate() {
-        let leg = order.legs.iter().find(|leg| leg.flight.id == seat.flight).ok_or_else(|| {
-            StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
-        })?;
-        let flight = &leg.flight;
+    for (position, segment) in segments.iter().enumerate() {
         insert
             .execute(params![
                 booking,
                 position,
-                flight.id.to_string(),
-                flight.airline.as_str(),
-                flight.origin.as_str(),
-                flight.destination.as_str(),
-                millis(flight.departure),
-                millis(flight.arrival),
-                seat.passenger,
-                seat.seat.to_string(),
-                seat.ticket.to_string(),
-                flight.price.cents()
+                segment.flight.to_string(),
+                segment.airline.as_str(),
+                segment.origin.as_str(),
+                segment.destination.as_str(),
+                millis(segment.departure),
+                millis(segment.arrival),
+                segment.passenger,
+                segment.seat.to_string(),
+                segment.ticket.to_string(),
+                segment.price.cents(),
+                segment.status.as_str()
             ])
             .map_err(internal)?;
     }
@@ -127,6 +179,12 @@ pub(crate) fn find(
         .prepare_cached("SELECT id FROM bookings WHERE customer = ?1 AND reference = ?2")?
         .query_row(params![customer.0, reference.as_str()], |row| row.get(0))
         .optional()
+}
+
+/// The transaction that sold booking `booking`'s seats.
+pub(crate) fn txn(connection: &Connection, booking: i64) -> rusqlite::Result<TxnId> {
+    let mut select = connection.prepare_cached("SELECT txn FROM bookings WHERE id = ?1")?;
+    select.query_row([booking], |row| Ok(TxnId(row.get(0)?)))
 }
 
 /// The internal id and request digest of the customer's booking made with `key`.
@@ -251,7 +309,8 @@ pub(crate) fn mark_cancelled(
 }
 
 /// Marks every segment on `flight` as `flight_cancelled`, with a history entry on each booking
-/// concerned; returns how many bookings.
+/// concerned; returns how many bookings. The bookings are found through the flight's sold seat
+/// rows, which name the booking each seat was sold to.
 pub(crate) fn mark_flight_cancelled(
     connection: &Connection,
     flight: FlightId,
@@ -259,18 +318,21 @@ pub(crate) fn mark_flight_cancelled(
 ) -> StoreResult<usize> {
     let bookings: Vec<i64> = connection
         .prepare_cached(
-            "SELECT DISTINCT booking FROM booking_segments WHERE flight = ?1 AND status = 'confirmed' ORDER BY booking",
+            "SELECT DISTINCT b.id FROM seats s JOIN bookings b ON b.reference = s.booking_reference
+             WHERE s.flight = ?1 AND s.state = 'sold' AND b.status <> 'cancelled'
+             ORDER BY b.id",
         )
         .and_then(|mut select| select.query_map([flight.to_string()], |row| row.get(0))?.collect())
         .map_err(internal)?;
-    connection
-        .execute(
-            "UPDATE booking_segments SET status = 'flight_cancelled' WHERE flight = ?1 AND status = 'confirmed'",
-            [flight.to_string()],
+    let mut mark = connection
+        .prepare_cached(
+            "UPDATE booking_segments SET status = 'flight_cancelled'
+             WHERE booking = ?1 AND flight = ?2 AND status = 'confirmed'",
         )
         .map_err(internal)?;
     let detail = format!("flight {flight} cancelled by the airline");
     for &booking in &bookings {
+        mark.execute(params![booking, flight.to_string()]).map_err(internal)?;
         append_history(connection, booking, at, "flight_cancelled", &detail)?;
     }
     Ok(bookings.len())

@@ -147,22 +147,33 @@ pub(crate) fn insert_flight(
 const FLIGHT_COLUMNS: &str = "f.*, f.cabin_rows * length(f.cabin_letters)
     - (SELECT count(*) FROM seats s WHERE s.flight = f.id) AS seats_available";
 
-fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
+fn flight_from_row(row: &Row<'_>) -> rusqlite::Result<Flight> {
     let cabin_rows: u8 = row.get("cabin_rows")?;
-    let cabin = parsed(row, "cabin_letters", |letters| Cabin::new(cabin_rows, letters))?;
-    let flight = Flight {
+    Ok(Flight {
         id: parsed(row, "id", FlightId::parse)?,
         airline: parsed(row, "airline", AirlineId::parse)?,
         origin: parsed(row, "origin", AirportCode::parse)?,
         destination: parsed(row, "destination", AirportCode::parse)?,
         departure: instant(row, "departure")?,
         arrival: instant(row, "arrival")?,
-        cabin,
+        cabin: parsed(row, "cabin_letters", |letters| Cabin::new(cabin_rows, letters))?,
         price: Money::from_cents(row.get("price")?).unwrap_or_default(),
         status: parsed(row, "status", FlightStatus::parse)?,
         version: row.get("version")?,
-    };
-    Ok(FlightRecord { flight, seats_available: row.get("seats_available")? })
+    })
+}
+
+fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
+    Ok(FlightRecord { flight: flight_from_row(row)?, seats_available: row.get("seats_available")? })
+}
+
+/// The flight alone, without counting its seats: what a hold needs.
+pub(crate) fn bare_flight(connection: &Connection, id: FlightId) -> StoreResult<Flight> {
+    connection
+        .prepare_cached("SELECT * FROM flights WHERE id = ?1")
+        .and_then(|mut select| select.query_row([id.to_string()], flight_from_row).optional())
+        .map_err(internal)?
+        .ok_or(StoreError::FlightNotFound(id))
 }
 
 pub(crate) fn flight(

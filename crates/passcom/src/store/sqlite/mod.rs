@@ -7,6 +7,7 @@
 mod accounts;
 mod bookings;
 mod catalog;
+mod checkpointer;
 mod codec;
 mod readers;
 mod schema;
@@ -22,6 +23,7 @@ use passcom_core::{
 };
 use rusqlite::Connection;
 
+use self::checkpointer::Checkpointer;
 use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
 use self::writer::{Writer, internal};
@@ -39,11 +41,18 @@ pub struct SqliteOptions {
     pub write_queue_max: usize,
     /// Size of the reader pool.
     pub readers_max: u32,
+    /// How often the WAL is checkpointed into the database.
+    pub checkpoint_interval_ms: u64,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        Self { write_batch_max: 512, write_queue_max: 8192, readers_max: 8 }
+        Self {
+            write_batch_max: 512,
+            write_queue_max: 8192,
+            readers_max: 8,
+            checkpoint_interval_ms: 100,
+        }
     }
 }
 
@@ -52,6 +61,7 @@ pub struct SqliteStore {
     owner: Owner,
     writer: Writer,
     readers: Readers,
+    _checkpointer: Checkpointer,
 }
 
 impl SqliteStore {
@@ -62,9 +72,11 @@ impl SqliteStore {
         schema::configure_writer(&connection).map_err(internal)?;
         schema::migrate(&mut connection).map_err(internal)?;
         let readers = Readers::open(path, options.readers_max)?;
+        let interval = std::time::Duration::from_millis(options.checkpoint_interval_ms.max(1));
+        let checkpointer = Checkpointer::start(path, interval).map_err(internal)?;
         let writer = Writer::start(connection, options.write_batch_max, options.write_queue_max);
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
-        Ok(Self { owner, writer, readers })
+        Ok(Self { owner, writer, readers, _checkpointer: checkpointer })
     }
 }
 
@@ -89,18 +101,17 @@ fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult
             flight: leg.flight.id,
             passengers: &order.passengers,
             seats: leg.seats.as_deref(),
+            sold_to: Some(order.reference),
             at: order.at,
         };
         held.extend(seats::hold(connection, owner, &request)?);
     }
-    seats::sell(connection, &order.txn, order.reference.as_str())?;
     bookings::insert(connection, &order, &held).map(Purchased::Created)
 }
 
 /// Cancels the customer's booking and releases its seats.
 fn cancel_booking(
     connection: &Connection,
-    owner: &Owner,
     customer: CustomerId,
     reference: BookingReference,
     at: Timestamp,
@@ -116,7 +127,7 @@ fn cancel_booking(
     if let Some(segment) = departed {
         return Err(StoreError::FlightDeparted(segment.flight));
     }
-    seats::release_sold(connection, &owner.airline, reference.as_str())?;
+    seats::release(connection, &bookings::txn(connection, id).map_err(internal)?)?;
     bookings::mark_cancelled(connection, id, at)?;
     bookings::load(connection, id).map_err(internal)
 }
@@ -280,7 +291,6 @@ impl Store for SqliteStore {
         reference: BookingReference,
         at: Timestamp,
     ) -> StoreResult<Booking> {
-        let owner = self.owner.clone();
-        self.writer.write(move |c| cancel_booking(c, &owner, customer, reference, at)).await
+        self.writer.write(move |c| cancel_booking(c, customer, reference, at)).await
     }
 }

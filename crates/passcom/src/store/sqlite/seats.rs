@@ -4,12 +4,18 @@
 //! primary key refuses the row and the hold becomes `SeatUnavailable`. Nothing waits for
 //! anything. The owner also issues each passenger's ticket number when it holds the seat, so a
 //! yes-vote in the commit protocol can carry the tickets back to the seller.
+//!
+//! When the seller is the only participant (every leg is its own), nobody else has to vote: the
+//! hold and the sale are one step, and the seat row is written sold to the booking at once — the
+//! classic one-phase commit of a single-participant transaction.
 
 use jiff::Timestamp;
-use passcom_core::{AirlineId, FlightId, PassengerName, SeatNumber, TicketNumber, TicketPrefix};
+use passcom_core::{
+    AirlineId, BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber, TicketPrefix,
+};
 use rusqlite::{Connection, params};
 
-use super::catalog::{check_sellable, existing_flight, taken_seats};
+use super::catalog::{bare_flight, check_sellable, taken_seats};
 use super::codec::is_unique_violation;
 use super::writer::internal;
 use crate::store::{HeldSeat, StoreError, StoreResult, TxnId};
@@ -29,6 +35,8 @@ pub(crate) struct HoldRequest<'a> {
     pub(crate) passengers: &'a [PassengerName],
     /// One seat per passenger, or `None` to let the owner choose.
     pub(crate) seats: Option<&'a [SeatNumber]>,
+    /// Sell the seats to this booking at once (one-phase commit) instead of holding them.
+    pub(crate) sold_to: Option<BookingReference>,
     pub(crate) at: Timestamp,
 }
 
@@ -38,7 +46,7 @@ pub(crate) fn hold(
     owner: &Owner,
     request: &HoldRequest<'_>,
 ) -> StoreResult<Vec<HeldSeat>> {
-    let flight = existing_flight(connection, request.flight)?.flight;
+    let flight = bare_flight(connection, request.flight)?;
     if flight.airline != owner.airline {
         // Only the owner holds seats on a flight; a replica's copy is a hint, not the flight.
         return Err(StoreError::FlightNotFound(flight.id));
@@ -55,9 +63,12 @@ pub(crate) fn hold(
                 .ok_or(StoreError::SeatUnavailable { flight: flight.id })?
         }
     };
+    let first_serial = issue_tickets(connection, seats.len())?;
     let mut held = Vec::with_capacity(seats.len());
     for (passenger, (name, seat)) in request.passengers.iter().zip(seats).enumerate() {
-        let ticket = issue_ticket(connection, owner.ticket_prefix)?;
+        let serial = first_serial + passenger as u64;
+        let ticket = TicketNumber::issue(owner.ticket_prefix, serial)
+            .map_err(|error| StoreError::Internal(error.to_string()))?;
         insert_hold(connection, request, seat, name, ticket)?;
         held.push(HeldSeat { flight: flight.id, passenger, seat, ticket });
     }
@@ -73,15 +84,17 @@ fn insert_hold(
 ) -> StoreResult<()> {
     connection
         .prepare_cached(
-            "INSERT INTO seats (flight, seat, state, txn, seller, passenger, ticket)
-             VALUES (?1, ?2, 'held', ?3, ?4, ?5, ?6)",
+            "INSERT INTO seats (flight, seat, state, txn, seller, booking_reference, passenger, ticket)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .and_then(|mut insert| {
             insert.execute(params![
                 request.flight.to_string(),
                 seat.to_string(),
+                if request.sold_to.is_some() { "sold" } else { "held" },
                 request.txn.0,
                 request.seller.as_str(),
+                request.sold_to.as_ref().map(BookingReference::as_str),
                 passenger.as_str(),
                 ticket.to_string()
             ])
@@ -93,36 +106,23 @@ fn insert_hold(
     Ok(())
 }
 
-/// The next ticket number of this airline.
-fn issue_ticket(connection: &Connection, prefix: TicketPrefix) -> StoreResult<TicketNumber> {
-    let serial: i64 = connection
+/// Reserves `count` ticket serials of this airline; returns the first.
+fn issue_tickets(connection: &Connection, count: usize) -> StoreResult<u64> {
+    let last: i64 = connection
         .prepare_cached(
-            "INSERT INTO counters (name, value) VALUES ('ticket_serial', 1)
-             ON CONFLICT (name) DO UPDATE SET value = value + 1
+            "INSERT INTO counters (name, value) VALUES ('ticket_serial', ?1)
+             ON CONFLICT (name) DO UPDATE SET value = value + ?1
              RETURNING value",
         )
-        .and_then(|mut next| next.query_row([], |row| row.get(0)))
+        .and_then(|mut next| next.query_row([count as i64], |row| row.get(0)))
         .map_err(internal)?;
-    TicketNumber::issue(prefix, serial as u64)
-        .map_err(|error| StoreError::Internal(error.to_string()))
+    Ok((last - count as i64 + 1) as u64)
 }
 
-/// Sells every seat `txn` holds to booking `reference`; returns how many.
-pub(crate) fn sell(connection: &Connection, txn: &TxnId, reference: &str) -> StoreResult<usize> {
+/// Releases every seat `txn` holds or sold; returns how many.
+pub(crate) fn release(connection: &Connection, txn: &TxnId) -> StoreResult<usize> {
     connection
-        .prepare_cached("UPDATE seats SET state = 'sold', booking_reference = ?2 WHERE txn = ?1 AND state = 'held'")
-        .and_then(|mut update| update.execute(params![txn.0, reference]))
-        .map_err(internal)
-}
-
-/// Releases every seat sold to `seller`'s booking `reference`; returns how many.
-pub(crate) fn release_sold(
-    connection: &Connection,
-    seller: &AirlineId,
-    reference: &str,
-) -> StoreResult<usize> {
-    connection
-        .prepare_cached("DELETE FROM seats WHERE seller = ?1 AND booking_reference = ?2")
-        .and_then(|mut delete| delete.execute(params![seller.as_str(), reference]))
+        .prepare_cached("DELETE FROM seats WHERE txn = ?1")
+        .and_then(|mut delete| delete.execute([&txn.0]))
         .map_err(internal)
 }
