@@ -1,7 +1,6 @@
 //! Airlines: who owns flights, sells trips and issues tickets.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,26 +52,6 @@ impl fmt::Debug for AirlineId {
     }
 }
 
-impl FromStr for AirlineId {
-    type Err = ParseError;
-    fn from_str(raw: &str) -> Result<Self, ParseError> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for AirlineId {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<AirlineId> for String {
-    fn from(id: AirlineId) -> String {
-        id.0
-    }
-}
-
 /// An airline's two-character designator, the prefix of its flight numbers (`RU`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -109,19 +88,6 @@ impl fmt::Display for Designator {
 impl fmt::Debug for Designator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Designator({})", self.as_str())
-    }
-}
-
-impl TryFrom<String> for Designator {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Designator> for String {
-    fn from(designator: Designator) -> String {
-        designator.as_str().to_owned()
     }
 }
 
@@ -188,6 +154,10 @@ pub fn parse_colour(raw: &str) -> Result<String, ParseError> {
     }
     Ok(raw.to_ascii_lowercase())
 }
+
+crate::parse::text_conversions!(AirlineId);
+
+crate::parse::text_conversions!(Designator);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! Airports: where flights start and end, and the time zone their local times are shown in.
 
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -52,26 +51,6 @@ impl fmt::Debug for AirportCode {
     }
 }
 
-impl FromStr for AirportCode {
-    type Err = ParseError;
-    fn from_str(raw: &str) -> Result<Self, ParseError> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for AirportCode {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<AirportCode> for String {
-    fn from(code: AirportCode) -> String {
-        code.as_str().to_owned()
-    }
-}
-
 /// An airport, with what customers see of it and the time zone of its local times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Airport {
@@ -118,6 +97,8 @@ pub fn time_zone(name: &str) -> Result<TimeZone, ParseError> {
         ParseError::new("invalid_time_zone", format!("{name:?} is not an IANA time zone"))
     })
 }
+
+crate::parse::text_conversions!(AirportCode);
 
 #[cfg(test)]
 mod tests {

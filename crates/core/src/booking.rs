@@ -1,7 +1,6 @@
 //! Bookings: what a customer bought, and the numbers that name it.
 
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -70,26 +69,6 @@ impl fmt::Debug for BookingReference {
     }
 }
 
-impl FromStr for BookingReference {
-    type Err = ParseError;
-    fn from_str(raw: &str) -> Result<Self, ParseError> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for BookingReference {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<BookingReference> for String {
-    fn from(reference: BookingReference) -> String {
-        reference.as_str().to_owned()
-    }
-}
-
 /// A ticket number: thirteen digits, the issuing airline's three-digit prefix then a ten-digit
 /// serial (`9021000000042`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,19 +122,6 @@ impl fmt::Debug for TicketNumber {
     }
 }
 
-impl TryFrom<String> for TicketNumber {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<TicketNumber> for String {
-    fn from(ticket: TicketNumber) -> String {
-        ticket.to_string()
-    }
-}
-
 /// A passenger's name as it goes on the ticket: 1 to 64 characters after trimming, no control
 /// characters, at least one letter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -192,19 +158,6 @@ impl PassengerName {
 impl fmt::Display for PassengerName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for PassengerName {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<PassengerName> for String {
-    fn from(name: PassengerName) -> String {
-        name.0
     }
 }
 
@@ -336,6 +289,12 @@ pub struct HistoryEntry {
     /// Why, or what changed, for people.
     pub detail: String,
 }
+
+crate::parse::text_conversions!(BookingReference);
+
+crate::parse::text_conversions!(TicketNumber);
+
+crate::parse::text_conversions!(PassengerName);
 
 #[cfg(test)]
 mod tests {

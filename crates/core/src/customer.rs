@@ -51,19 +51,6 @@ impl fmt::Display for Username {
     }
 }
 
-impl TryFrom<String> for Username {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Username> for String {
-    fn from(name: Username) -> String {
-        name.0
-    }
-}
-
 /// A password as typed: 8 to 128 characters, not only white space.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
@@ -118,18 +105,15 @@ impl CustomerName {
     }
 }
 
-impl TryFrom<String> for CustomerName {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
+crate::parse::text_conversions!(Username);
+
+impl fmt::Display for CustomerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
-impl From<CustomerName> for String {
-    fn from(name: CustomerName) -> String {
-        name.0
-    }
-}
+crate::parse::text_conversions!(CustomerName);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! Flights: dated departures, each owned by one airline.
 
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -127,26 +126,6 @@ impl fmt::Debug for FlightId {
     }
 }
 
-impl FromStr for FlightId {
-    type Err = ParseError;
-    fn from_str(raw: &str) -> Result<Self, ParseError> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for FlightId {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<FlightId> for String {
-    fn from(id: FlightId) -> String {
-        id.to_string()
-    }
-}
-
 /// Whether a flight will fly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -248,6 +227,8 @@ impl Flight {
         self.status == FlightStatus::Scheduled && self.departure > now
     }
 }
+
+crate::parse::text_conversions!(FlightId);
 
 #[cfg(test)]
 mod tests {

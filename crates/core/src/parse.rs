@@ -38,6 +38,34 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// Implements the text conversions of a domain value written as text and parsed by its
+/// `parse(&str)`: `FromStr`, `TryFrom<String>` (so serde parses it on the way in) and
+/// `From<value> for String` through its `Display` (so serde writes it on the way out).
+macro_rules! text_conversions {
+    ($type:ty) => {
+        impl std::str::FromStr for $type {
+            type Err = $crate::ParseError;
+            fn from_str(raw: &str) -> Result<Self, $crate::ParseError> {
+                Self::parse(raw)
+            }
+        }
+
+        impl TryFrom<String> for $type {
+            type Error = $crate::ParseError;
+            fn try_from(raw: String) -> Result<Self, $crate::ParseError> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$type> for String {
+            fn from(value: $type) -> String {
+                value.to_string()
+            }
+        }
+    };
+}
+pub(crate) use text_conversions;
+
 /// Trims `raw`, collapses inner runs of white space to one space, and checks that the result
 /// has between 1 and `chars_max` characters, none of them a control character.
 ///

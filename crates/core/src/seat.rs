@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -67,26 +66,6 @@ impl fmt::Display for SeatNumber {
 impl fmt::Debug for SeatNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Seat({self})")
-    }
-}
-
-impl FromStr for SeatNumber {
-    type Err = ParseError;
-    fn from_str(raw: &str) -> Result<Self, ParseError> {
-        Self::parse(raw)
-    }
-}
-
-impl TryFrom<String> for SeatNumber {
-    type Error = ParseError;
-    fn try_from(raw: String) -> Result<Self, ParseError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<SeatNumber> for String {
-    fn from(seat: SeatNumber) -> String {
-        seat.to_string()
     }
 }
 
@@ -193,6 +172,8 @@ impl fmt::Display for Cabin {
         write!(f, "rows 1–{}, seats {}", self.rows, self.letters)
     }
 }
+
+crate::parse::text_conversions!(SeatNumber);
 
 #[cfg(test)]
 mod tests {

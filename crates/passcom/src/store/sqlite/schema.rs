@@ -149,6 +149,13 @@ pub(crate) fn configure_planner(connection: &Connection) -> rusqlite::Result<()>
     Ok(())
 }
 
+/// Database page size. A purchase touches a few pages at random (the seat's leaf, picked by
+/// flight; the booking reference's leaf) and every page it dirties is written whole to the WAL
+/// at commit. With 1 KiB pages instead of SQLite's default 4 KiB the purchase benchmark ran
+/// about 15% faster (two interleaved runs each: 5,869 and 6,002 against 5,428 and 4,903
+/// purchases/s).
+const PAGE_BYTES: i64 = 1024;
+
 /// Size the WAL file is truncated back to after a checkpoint resets it.
 const WAL_BYTES_KEPT_MAX: i64 = 64 * 1024 * 1024;
 
@@ -167,8 +174,9 @@ pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The pragmas of the read-write connection: WAL so that readers never block the writer and
-/// `synchronous=FULL` so that a committed write survives power loss, not only a crash.
+/// The pragmas of the read-write connection: small pages (see [`PAGE_BYTES`]), WAL so that
+/// readers never block the writer and `synchronous=FULL` so that a committed write survives
+/// power loss, not only a crash.
 ///
 /// Every write runs in a savepoint inside its batch's transaction, and SQLite keeps what a
 /// savepoint may have to undo in a sub-journal — by default a temporary *file*, written page by
@@ -178,6 +186,8 @@ pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
 /// its fsync) would stall every write waiting behind the batch that crossed the threshold.
 pub(crate) fn configure_writer(connection: &Connection) -> rusqlite::Result<()> {
     configure_planner(connection)?;
+    // Set before the first table exists; a no-op on an existing database.
+    connection.pragma_update(None, "page_size", PAGE_BYTES)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "temp_store", "MEMORY")?;
