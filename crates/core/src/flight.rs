@@ -159,7 +159,7 @@ impl FlightStatus {
 }
 
 /// A dated departure.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flight {
     /// Network-wide id.
     pub id: FlightId,

@@ -1,7 +1,9 @@
 //! PassCom's domain: the things an airline sells and the rules between them.
 //!
 //! Everything here is plain data and pure functions: no sockets, no files, no clock, no
-//! randomness. Values are parsed once, where they enter the system (`AirportCode::parse`,
+//! randomness. That includes the protocols between airlines ([`membership`], [`replication`]):
+//! they are state machines that take events and return actions, so the node, the scripted
+//! scenario tests and the simulator run the same code. Values are parsed once, where they enter the system (`AirportCode::parse`,
 //! `SeatNumber::parse`, `Money::from_cents`…), and everything downstream trusts them. A value that
 //! exists is valid; that is the point of the newtypes.
 //!
@@ -16,9 +18,11 @@ pub mod booking;
 pub mod customer;
 pub mod flight;
 pub mod itinerary;
+pub mod membership;
 pub mod money;
 pub mod parse;
 pub mod reference;
+pub mod replication;
 pub mod seat;
 pub mod time;
 

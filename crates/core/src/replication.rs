@@ -1,0 +1,394 @@
+//! Catalog replication: every node keeps a copy of every other airline's flights.
+//!
+//! Like membership, these are state machines with no sockets and no clock: the node feeds them
+//! events and carries out the actions they return, in order.
+//!
+//! # Protocol
+//!
+//! Each airline appends every change to its own flights — created, edited, cancelled, seats
+//! available — to a *change log* numbered 1, 2, 3… in the same durable write as the change. An
+//! [`Entry`] holds the flight as it is *after* the change (not a diff), so applying one is an
+//! upsert: applying it twice changes nothing, and a replica is exactly as current as the last
+//! entry it applied. The positions of a node's replicas — one number per airline — are the
+//! network's version vector.
+//!
+//! - **Push.** When its log grows, the owner pushes the new entries to each online peer
+//!   ([`Publisher`]): one push in flight per peer, later entries coalesced into the next push.
+//!   The replica answers with its position, which tells the owner where to continue.
+//! - **Apply.** A [`Replica`] applies entries in order only: what it has (`seq ≤ position`) is
+//!   ignored, what follows a gap is not applied; a gap, or a log head beyond its position (seen
+//!   in a heartbeat answer), makes it *pull*.
+//! - **Pull.** `since = position`: the owner answers the next entries, up to a page; or, when
+//!   `position` is older than the oldest entry it keeps, a *snapshot* of all its flights and its
+//!   head. The replica pulls page after page until it reaches the head it knows of.
+//! - **Restart.** A replica starts from the position it persisted with its flights (the node
+//!   stores both in one write), and the first heartbeat answer tells it how far behind it is.
+//!
+//! # Caveats
+//!
+//! - Replicated availability is a hint for search; only the owner decides a sale.
+//! - A replica never forgets a flight: owners cancel flights, they do not delete them. A
+//!   snapshot installs the flights it carries and leaves others (older ones) as they were.
+//! - A replica behind a partition serves stale flights, marked by its owner being offline.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::Flight;
+
+/// One change of an owner's catalog: the flight as it is after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the owner's log, from 1.
+    pub seq: u64,
+    /// The flight after the change.
+    pub flight: Flight,
+    /// Its free seats after the change.
+    pub seats_available: u32,
+}
+
+/// A flight as a snapshot carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotFlight {
+    /// The flight.
+    pub flight: Flight,
+    /// Its free seats.
+    pub seats_available: u32,
+}
+
+/// Replication timing and sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// How long a pull or push may take before it counts as failed, milliseconds.
+    pub request_timeout_ms: u64,
+    /// How long a replica waits before pulling again after a failed pull, milliseconds.
+    pub retry_ms: u64,
+    /// Most entries in one pull answer or one push.
+    pub batch_entries_max: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { request_timeout_ms: 5000, retry_ms: 1000, batch_entries_max: 5000 }
+    }
+}
+
+/// What happened to a replica.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplicaEvent {
+    /// Time is now `now`.
+    Tick {
+        /// Now.
+        now: Timestamp,
+    },
+    /// The owner pushed `entries`.
+    Pushed {
+        /// The entries, in any order, possibly duplicated.
+        entries: Vec<Entry>,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The owner's log head is `head` (from a heartbeat answer).
+    HeadSeen {
+        /// The head.
+        head: u64,
+        /// Now.
+        now: Timestamp,
+    },
+    /// A pull since `since` was answered with `entries`; the owner's head is `head`.
+    Pulled {
+        /// What the pull asked from.
+        since: u64,
+        /// The entries after `since`.
+        entries: Vec<Entry>,
+        /// The owner's head.
+        head: u64,
+        /// Now.
+        now: Timestamp,
+    },
+    /// A pull was answered with a snapshot of every flight at log position `head`.
+    SnapshotPulled {
+        /// Every flight of the owner.
+        flights: Vec<SnapshotFlight>,
+        /// The log position the snapshot is at.
+        head: u64,
+        /// Now.
+        now: Timestamp,
+    },
+    /// A pull since `since` failed.
+    PullFailed {
+        /// What the pull asked from.
+        since: u64,
+        /// Now.
+        now: Timestamp,
+    },
+}
+
+/// What the node must do for a replica, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplicaAction {
+    /// Store `entries` and the new `position`, in one write.
+    Apply {
+        /// Entries in log order, each following the last.
+        entries: Vec<Entry>,
+        /// The replica's position after them.
+        position: u64,
+    },
+    /// Store the snapshot's flights and the new `position`, in one write.
+    Install {
+        /// The flights.
+        flights: Vec<SnapshotFlight>,
+        /// The replica's position after them.
+        position: u64,
+    },
+    /// Ask the owner for what follows `since` (at most `limit` entries).
+    Pull {
+        /// The replica's position.
+        since: u64,
+        /// Most entries wanted.
+        limit: u64,
+    },
+}
+
+/// A pull in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PullInFlight {
+    since: u64,
+    deadline: Timestamp,
+}
+
+/// This node's copy of one owner's catalog.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    limits: Limits,
+    position: u64,
+    head: u64,
+    pull: Option<PullInFlight>,
+    retry_at: Option<Timestamp>,
+}
+
+impl Replica {
+    /// A replica at `position`, as persisted.
+    pub fn new(position: u64, limits: Limits) -> Self {
+        Self { limits, position, head: position, pull: None, retry_at: None }
+    }
+
+    /// The last entry applied.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// The owner's head, as last heard of.
+    pub fn head(&self) -> u64 {
+        self.head
+    }
+
+    /// Takes `event` into account; returns what to do, in order.
+    pub fn step(&mut self, event: ReplicaEvent) -> Vec<ReplicaAction> {
+        match event {
+            ReplicaEvent::Tick { now } => self.tick(now),
+            ReplicaEvent::Pushed { entries, now } => self.receive(entries, now),
+            ReplicaEvent::HeadSeen { head, now } => {
+                self.head = self.head.max(head);
+                self.pull_if_behind(now)
+            }
+            ReplicaEvent::Pulled { since, entries, head, now } => {
+                self.finish_pull(since);
+                self.head = self.head.max(head);
+                self.receive(entries, now)
+            }
+            ReplicaEvent::SnapshotPulled { flights, head, now } => self.install(flights, head, now),
+            ReplicaEvent::PullFailed { since, now } => {
+                self.finish_pull(since);
+                self.retry_at = Some(now + millis(self.limits.retry_ms));
+                Vec::new()
+            }
+        }
+    }
+
+    fn tick(&mut self, now: Timestamp) -> Vec<ReplicaAction> {
+        if self.pull.is_some_and(|pull| pull.deadline <= now) {
+            self.pull = None;
+            self.retry_at = Some(now);
+        }
+        self.pull_if_behind(now)
+    }
+
+    /// Applies the entries that continue the replica, ignores those it has, and pulls over gaps.
+    fn receive(&mut self, mut entries: Vec<Entry>, now: Timestamp) -> Vec<ReplicaAction> {
+        entries.sort_by_key(|entry| entry.seq);
+        entries.dedup_by_key(|entry| entry.seq);
+        if let Some(last) = entries.last() {
+            self.head = self.head.max(last.seq);
+        }
+        let mut continuing: Vec<Entry> = Vec::new();
+        for entry in entries {
+            let expected = continuing.last().map_or(self.position, |last| last.seq) + 1;
+            if entry.seq < expected {
+                continue; // applied already
+            }
+            if entry.seq > expected {
+                break; // a gap: what follows waits for a pull
+            }
+            continuing.push(entry);
+        }
+        let mut actions = Vec::new();
+        if let Some(last) = continuing.last() {
+            self.position = last.seq;
+            actions.push(ReplicaAction::Apply { entries: continuing, position: self.position });
+        }
+        actions.extend(self.pull_if_behind(now));
+        actions
+    }
+
+    fn install(
+        &mut self,
+        flights: Vec<SnapshotFlight>,
+        head: u64,
+        now: Timestamp,
+    ) -> Vec<ReplicaAction> {
+        self.pull = None;
+        self.head = self.head.max(head);
+        let mut actions = Vec::new();
+        if head > self.position {
+            self.position = head;
+            actions.push(ReplicaAction::Install { flights, position: head });
+        }
+        actions.extend(self.pull_if_behind(now));
+        actions
+    }
+
+    fn pull_if_behind(&mut self, now: Timestamp) -> Vec<ReplicaAction> {
+        let waiting = self.retry_at.is_some_and(|at| at > now);
+        if self.position >= self.head || self.pull.is_some() || waiting {
+            return Vec::new();
+        }
+        self.retry_at = None;
+        let deadline = now + millis(self.limits.request_timeout_ms);
+        self.pull = Some(PullInFlight { since: self.position, deadline });
+        vec![ReplicaAction::Pull { since: self.position, limit: self.limits.batch_entries_max }]
+    }
+
+    fn finish_pull(&mut self, since: u64) {
+        if self.pull.is_some_and(|pull| pull.since == since) {
+            self.pull = None;
+        }
+    }
+}
+
+/// What happened to a publisher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublisherEvent {
+    /// Time is now `now`.
+    Tick {
+        /// Now.
+        now: Timestamp,
+    },
+    /// The local log's head is now `head`.
+    Appended {
+        /// The head.
+        head: u64,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The peer came online or went offline.
+    PeerStatus {
+        /// Whether it is online.
+        online: bool,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The push was answered: the peer's replica is at `position`.
+    Acknowledged {
+        /// The replica's position.
+        position: u64,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The push failed.
+    PushFailed {
+        /// Now.
+        now: Timestamp,
+    },
+}
+
+/// What the node must do for a publisher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublisherAction {
+    /// Push the log entries after `after`, up to `up_to` included; report the answer.
+    Push {
+        /// The last entry the peer is believed to have.
+        after: u64,
+        /// The last entry to push.
+        up_to: u64,
+    },
+}
+
+/// Pushes one owner's new log entries to one peer.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    limits: Limits,
+    head: u64,
+    /// What the peer's replica has, as far as this owner knows.
+    acknowledged: u64,
+    online: bool,
+    in_flight: Option<Timestamp>,
+}
+
+impl Publisher {
+    /// A publisher for a log at `head`, to a peer not yet heard of.
+    pub fn new(head: u64, limits: Limits) -> Self {
+        // The peer's replica position is unknown until it answers a push. Assuming it has
+        // everything up to now means a replica that is behind gets only new entries at first,
+        // sees the gap, and pulls — which it would do after its next heartbeat anyway.
+        Self { limits, head, acknowledged: head, online: false, in_flight: None }
+    }
+
+    /// Takes `event` into account; returns what to do.
+    pub fn step(&mut self, event: PublisherEvent) -> Vec<PublisherAction> {
+        match event {
+            PublisherEvent::Tick { now } => {
+                if self.in_flight.is_some_and(|deadline| deadline <= now) {
+                    self.in_flight = None;
+                }
+                self.push(now)
+            }
+            PublisherEvent::Appended { head, now } => {
+                self.head = self.head.max(head);
+                self.push(now)
+            }
+            PublisherEvent::PeerStatus { online, now } => {
+                self.online = online;
+                self.push(now)
+            }
+            PublisherEvent::Acknowledged { position, now } => {
+                self.in_flight = None;
+                self.acknowledged = position;
+                self.push(now)
+            }
+            PublisherEvent::PushFailed { .. } => {
+                // The peer catches up by pulling; pushing resumes with the next change.
+                self.in_flight = None;
+                Vec::new()
+            }
+        }
+    }
+
+    fn push(&mut self, now: Timestamp) -> Vec<PublisherAction> {
+        let behind = self.head.saturating_sub(self.acknowledged);
+        // A replica far behind pulls pages (or a snapshot) itself; pushing is for what is new.
+        if !self.online
+            || self.in_flight.is_some()
+            || behind == 0
+            || behind > self.limits.batch_entries_max
+        {
+            return Vec::new();
+        }
+        self.in_flight = Some(now + millis(self.limits.request_timeout_ms));
+        vec![PublisherAction::Push { after: self.acknowledged, up_to: self.head }]
+    }
+}
+
+fn millis(ms: u64) -> SignedDuration {
+    SignedDuration::from_millis(ms as i64)
+}

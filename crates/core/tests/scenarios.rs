@@ -1,0 +1,338 @@
+//! Scripted scenarios of the protocol state machines, with golden traces.
+//!
+//! Each file under `tests/scenarios/<machine>/` is a script of events and, after each `---`,
+//! the actions the machine returned, as text. Run `UPDATE_GOLDENFILES=1 cargo test -p
+//! passcom-core --test scenarios` to regenerate the traces after a deliberate change, and read
+//! the diff: it is the change in behaviour.
+//!
+//! Time is a number of milliseconds since the script began (`t=5000`); `advance N` moves it and
+//! ticks the machine.
+
+use std::error::Error;
+use std::fmt::Write as _;
+
+use goldenscript::{Command, Context, Runner};
+use jiff::Timestamp;
+use passcom_core::membership::{self, Membership, Timing};
+use passcom_core::replication::{
+    Entry, Limits, Publisher, PublisherAction, PublisherEvent, Replica, ReplicaAction,
+    ReplicaEvent, SnapshotFlight,
+};
+use passcom_core::{AirlineId, Cabin, Flight, FlightId, FlightNumber, FlightStatus, Money};
+
+type Outcome = Result<String, Box<dyn Error>>;
+
+/// Runs every script in `dir`, each on a fresh runner from `new`.
+fn run_dir<R: Runner>(new: impl Fn() -> R, dir: &str) {
+    let mut scripts: Vec<_> = std::fs::read_dir(dir)
+        .expect("the scenario directory exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    scripts.sort();
+    assert!(!scripts.is_empty(), "{dir} has scenarios");
+    for script in scripts {
+        goldenscript::run(&mut new(), &script)
+            .unwrap_or_else(|error| panic!("{}: {error}", script.display()));
+    }
+}
+
+fn at(millis: u64) -> Timestamp {
+    Timestamp::from_millisecond(millis as i64).expect("script times are small")
+}
+
+fn since_start(instant: Timestamp) -> u64 {
+    instant.as_millisecond() as u64
+}
+
+/// Reads `key=value` as a number.
+fn number(command: &Command, key: &str) -> Result<u64, Box<dyn Error>> {
+    let value =
+        command.consume_args().take_key(key).ok_or_else(|| format!("{key}= is required"))?;
+    Ok(value.parse()?)
+}
+
+/// The first positional argument.
+fn first(command: &Command) -> Result<String, Box<dyn Error>> {
+    Ok(command.consume_args().next_pos().ok_or("an argument is required")?.to_owned())
+}
+
+/// Every positional argument as a number (`3 4 5` or a range `3..5`).
+fn sequence(command: &Command) -> Result<Vec<u64>, Box<dyn Error>> {
+    let mut numbers = Vec::new();
+    let mut args = command.consume_args();
+    while let Some(arg) = args.next_pos() {
+        match arg.split_once("..") {
+            Some((from, to)) => numbers.extend(from.parse::<u64>()?..=to.parse::<u64>()?),
+            None => numbers.push(arg.parse()?),
+        }
+    }
+    Ok(numbers)
+}
+
+/// Drives a [`Membership`].
+struct MembershipRunner {
+    machine: Membership,
+    now: u64,
+}
+
+impl MembershipRunner {
+    fn step(&mut self, event: membership::Event) -> String {
+        let mut output = String::new();
+        for action in self.machine.step(event) {
+            let line = match action {
+                membership::Action::SendHeartbeat { peer, url, number } => {
+                    format!("send heartbeat #{number} to {peer} at {url}")
+                }
+                membership::Action::StatusChanged { peer, status, at } => {
+                    format!("{peer} is {status} since t={}", since_start(at))
+                }
+                membership::Action::LogHeadSeen { peer, head } => {
+                    format!("{peer}'s log head is {head}")
+                }
+            };
+            writeln!(output, "t={} → {line}", self.now).expect("writing to a string");
+        }
+        output
+    }
+
+    fn peer(command: &Command) -> Result<AirlineId, Box<dyn Error>> {
+        Ok(AirlineId::parse(&first(command)?)?)
+    }
+}
+
+impl Runner for MembershipRunner {
+    type Command = Command;
+
+    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+        let now = at(self.now);
+        let output = match command.name.as_str() {
+            "advance" => {
+                self.now += first(command)?.parse::<u64>()?;
+                self.step(membership::Event::Tick { now: at(self.now) })
+            }
+            "join" => {
+                let peer = Self::peer(command)?;
+                let url = format!("http://{peer}");
+                self.step(membership::Event::Joined { peer, url, now })
+            }
+            "leave" => self.step(membership::Event::Left { peer: Self::peer(command)? }),
+            "answer" => {
+                let (number, log_head) = (number(command, "number")?, number(command, "head")?);
+                self.step(membership::Event::Answered {
+                    peer: Self::peer(command)?,
+                    number,
+                    log_head,
+                    now,
+                })
+            }
+            "fail" => {
+                let number = number(command, "number")?;
+                self.step(membership::Event::Failed { peer: Self::peer(command)?, number, now })
+            }
+            "peers" => {
+                let mut output = String::new();
+                for (id, peer) in self.machine.peers() {
+                    let last = peer
+                        .last_heartbeat
+                        .map_or("never".to_owned(), |t| format!("t={}", since_start(t)));
+                    writeln!(
+                        output,
+                        "{id}: {} since t={}, last answer {last}, log head {:?}",
+                        peer.status,
+                        since_start(peer.since),
+                        peer.log_head
+                    )?;
+                }
+                if let Some(deadline) = self.machine.next_deadline() {
+                    writeln!(output, "next deadline t={}", since_start(deadline))?;
+                }
+                output
+            }
+            name => return Err(format!("unknown command {name}").into()),
+        };
+        Ok(output)
+    }
+}
+
+#[test]
+fn membership() {
+    run_dir(
+        || MembershipRunner {
+            machine: Membership::new(Timing { interval_ms: 5000, timeout_ms: 3000 }),
+            now: 0,
+        },
+        "tests/scenarios/membership",
+    );
+}
+
+/// A flight standing for log entry `seq`: what it is does not matter to the machine.
+fn flight(seq: u64) -> Flight {
+    let departure = at(86_400_000 + seq * 60_000);
+    Flight {
+        id: FlightId::new(
+            passcom_core::Designator::parse("GI").expect("a designator"),
+            FlightNumber::new((seq % 9999 + 1) as u16).expect("a number"),
+            "2026-12-01".parse().expect("a date"),
+        ),
+        airline: AirlineId::parse("giro").expect("an id"),
+        origin: "BSB".parse().expect("a code"),
+        destination: "GRU".parse().expect("a code"),
+        departure,
+        arrival: departure + jiff::SignedDuration::from_mins(90),
+        cabin: Cabin::standard(),
+        price: Money::fare(10_000).expect("a fare"),
+        status: FlightStatus::Scheduled,
+        version: seq,
+    }
+}
+
+fn entries(seqs: &[u64]) -> Vec<Entry> {
+    seqs.iter().map(|&seq| Entry { seq, flight: flight(seq), seats_available: 180 }).collect()
+}
+
+fn limits() -> Limits {
+    Limits { request_timeout_ms: 2000, retry_ms: 1000, batch_entries_max: 10 }
+}
+
+/// Drives a [`Replica`].
+struct ReplicaRunner {
+    machine: Replica,
+    now: u64,
+}
+
+fn describe_seqs(entries: &[Entry]) -> String {
+    match (entries.first(), entries.last()) {
+        (Some(first), Some(last)) if first.seq == last.seq => format!("entry {}", first.seq),
+        (Some(first), Some(last)) => format!("entries {}..{}", first.seq, last.seq),
+        _ => "nothing".into(),
+    }
+}
+
+impl ReplicaRunner {
+    fn step(&mut self, event: ReplicaEvent) -> String {
+        let mut output = String::new();
+        for action in self.machine.step(event) {
+            let line = match action {
+                ReplicaAction::Apply { entries, position } => {
+                    format!("apply {} → position {position}", describe_seqs(&entries))
+                }
+                ReplicaAction::Install { flights, position } => {
+                    format!("install a snapshot of {} flights → position {position}", flights.len())
+                }
+                ReplicaAction::Pull { since, limit } => {
+                    format!("pull since {since}, at most {limit}")
+                }
+            };
+            writeln!(output, "t={} → {line}", self.now).expect("writing to a string");
+        }
+        output
+    }
+}
+
+impl Runner for ReplicaRunner {
+    type Command = Command;
+
+    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+        let now = at(self.now);
+        let output = match command.name.as_str() {
+            "start" => {
+                self.machine = Replica::new(number(command, "position")?, limits());
+                String::new()
+            }
+            "advance" => {
+                self.now += first(command)?.parse::<u64>()?;
+                self.step(ReplicaEvent::Tick { now: at(self.now) })
+            }
+            "push" => {
+                self.step(ReplicaEvent::Pushed { entries: entries(&sequence(command)?), now })
+            }
+            "head" => self.step(ReplicaEvent::HeadSeen { head: first(command)?.parse()?, now }),
+            "pulled" => {
+                let (since, head) = (number(command, "since")?, number(command, "head")?);
+                self.step(ReplicaEvent::Pulled {
+                    since,
+                    entries: entries(&sequence(command)?),
+                    head,
+                    now,
+                })
+            }
+            "snapshot" => {
+                let head = number(command, "head")?;
+                let count = number(command, "flights")?;
+                let flights = (1..=count)
+                    .map(|seq| SnapshotFlight { flight: flight(seq), seats_available: 180 })
+                    .collect();
+                self.step(ReplicaEvent::SnapshotPulled { flights, head, now })
+            }
+            "pull-failed" => {
+                self.step(ReplicaEvent::PullFailed { since: number(command, "since")?, now })
+            }
+            "state" => format!(
+                "position {}, owner's head {}\n",
+                self.machine.position(),
+                self.machine.head()
+            ),
+            name => return Err(format!("unknown command {name}").into()),
+        };
+        Ok(output)
+    }
+}
+
+#[test]
+fn replica() {
+    run_dir(
+        || ReplicaRunner { machine: Replica::new(0, limits()), now: 0 },
+        "tests/scenarios/replica",
+    );
+}
+
+/// Drives a [`Publisher`].
+struct PublisherRunner {
+    machine: Publisher,
+    now: u64,
+}
+
+impl PublisherRunner {
+    fn step(&mut self, event: PublisherEvent) -> String {
+        let mut output = String::new();
+        for PublisherAction::Push { after, up_to } in self.machine.step(event) {
+            writeln!(output, "t={} → push entries {}..{up_to}", self.now, after + 1)
+                .expect("writing to a string");
+        }
+        output
+    }
+}
+
+impl Runner for PublisherRunner {
+    type Command = Command;
+
+    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+        let now = at(self.now);
+        let output = match command.name.as_str() {
+            "start" => {
+                self.machine = Publisher::new(number(command, "head")?, limits());
+                String::new()
+            }
+            "advance" => {
+                self.now += first(command)?.parse::<u64>()?;
+                self.step(PublisherEvent::Tick { now: at(self.now) })
+            }
+            "append" => self.step(PublisherEvent::Appended { head: number(command, "head")?, now }),
+            "online" => self.step(PublisherEvent::PeerStatus { online: true, now }),
+            "offline" => self.step(PublisherEvent::PeerStatus { online: false, now }),
+            "ack" => self
+                .step(PublisherEvent::Acknowledged { position: number(command, "position")?, now }),
+            "push-failed" => self.step(PublisherEvent::PushFailed { now }),
+            name => return Err(format!("unknown command {name}").into()),
+        };
+        Ok(output)
+    }
+}
+
+#[test]
+fn publisher() {
+    run_dir(
+        || PublisherRunner { machine: Publisher::new(0, limits()), now: 0 },
+        "tests/scenarios/publisher",
+    );
+}
