@@ -6,29 +6,38 @@
 //! # Protocol
 //!
 //! Each airline appends every change to its own flights — created, edited, cancelled, seats
-//! available — to a *change log* numbered 1, 2, 3… in the same durable write as the change. An
-//! [`Entry`] holds the flight as it is *after* the change (not a diff), so applying one is an
-//! upsert: applying it twice changes nothing, and a replica is exactly as current as the last
-//! entry it applied. The positions of a node's replicas — one number per airline — are the
-//! network's version vector.
+//! sold or released — to a *change log* numbered 1, 2, 3… in the same durable write as the
+//! change. The log records *which* flight changed; entries travel in a [`Batch`] covering a range
+//! `(after, up_to]` of the log and carrying each flight changed in that range once, *as it is
+//! when the batch is read* (never older than at its entry). Applying a batch is an upsert of
+//! whole flights, so applying one twice changes nothing. A replica's position is the `up_to` of
+//! the last batch it applied; the positions of a node's replicas — one number per airline — are
+//! the network's version vector.
 //!
-//! - **Push.** When its log grows, the owner pushes the new entries to each online peer
-//!   ([`Publisher`]): one push in flight per peer, later entries coalesced into the next push.
+//! - **Push.** When its log grows, the owner pushes the new range to each online peer
+//!   ([`Publisher`]): one push in flight per peer, later changes coalesced into the next push.
 //!   The replica answers with its position, which tells the owner where to continue.
-//! - **Apply.** A [`Replica`] applies entries in order only: what it has (`seq ≤ position`) is
-//!   ignored, what follows a gap is not applied; a gap, or a log head beyond its position (seen
-//!   in a heartbeat answer), makes it *pull*.
-//! - **Pull.** `since = position`: the owner answers the next entries, up to a page; or, when
-//!   `position` is older than the oldest entry it keeps, a *snapshot* of all its flights and its
-//!   head. The replica pulls page after page until it reaches the head it knows of.
+//! - **Apply.** A [`Replica`] applies a batch only if it continues its position
+//!   (`after ≤ position < up_to`); a batch ending at or before its position is stale and ignored;
+//!   one starting after it leaves a gap, and makes it *pull*, as does a log head beyond its
+//!   position (seen in a heartbeat answer).
+//! - **Pull.** `since = position`: the owner answers the next range, up to `batch_entries_max`
+//!   log entries; or, when `position` is older than the oldest entry it keeps, a *snapshot*: the
+//!   batch `(0, head]` with every flight it has. The replica pulls range after range until it
+//!   reaches the head it knows of.
 //! - **Restart.** A replica starts from the position it persisted with its flights (the node
 //!   stores both in one write), and the first heartbeat answer tells it how far behind it is.
+//!
+//! Why the replica converges on the owner's catalog: batches are read at the owner in log
+//! order, so a batch reaching further was read later and carries states at least as new; and a
+//! change made after a batch was read has a log number beyond its `up_to`, so the replica
+//! applies it later. A late batch that overlaps what a replica has may briefly put an older
+//! state back; the next range restores it.
 //!
 //! # Caveats
 //!
 //! - Replicated availability is a hint for search; only the owner decides a sale.
-//! - A replica never forgets a flight: owners cancel flights, they do not delete them. A
-//!   snapshot installs the flights it carries and leaves others (older ones) as they were.
+//! - A replica never forgets a flight: owners cancel flights, they do not delete them.
 //! - A replica behind a partition serves stale flights, marked by its owner being offline.
 
 use jiff::{SignedDuration, Timestamp};
@@ -36,24 +45,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::Flight;
 
-/// One change of an owner's catalog: the flight as it is after it.
+/// A flight as replication carries it: the flight and its free seats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Position in the owner's log, from 1.
-    pub seq: u64,
-    /// The flight after the change.
-    pub flight: Flight,
-    /// Its free seats after the change.
-    pub seats_available: u32,
-}
-
-/// A flight as a snapshot carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SnapshotFlight {
+pub struct FlightState {
     /// The flight.
     pub flight: Flight,
     /// Its free seats.
     pub seats_available: u32,
+}
+
+/// The changes of a range of an owner's log: every flight changed after entry `after` up to
+/// entry `up_to` included, each once, as it was when the batch was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The log entry the range starts after (0: a snapshot, from the beginning).
+    pub after: u64,
+    /// The last log entry the range covers.
+    pub up_to: u64,
+    /// The flights changed in the range.
+    pub flights: Vec<FlightState>,
 }
 
 /// Replication timing and sizes.
@@ -63,7 +73,7 @@ pub struct Limits {
     pub request_timeout_ms: u64,
     /// How long a replica waits before pulling again after a failed pull, milliseconds.
     pub retry_ms: u64,
-    /// Most entries in one pull answer or one push.
+    /// Most log entries one pull or push covers.
     pub batch_entries_max: u64,
 }
 
@@ -81,10 +91,10 @@ pub enum ReplicaEvent {
         /// Now.
         now: Timestamp,
     },
-    /// The owner pushed `entries`.
+    /// The owner pushed `batch`.
     Pushed {
-        /// The entries, in any order, possibly duplicated.
-        entries: Vec<Entry>,
+        /// The batch.
+        batch: Batch,
         /// Now.
         now: Timestamp,
     },
@@ -95,22 +105,13 @@ pub enum ReplicaEvent {
         /// Now.
         now: Timestamp,
     },
-    /// A pull since `since` was answered with `entries`; the owner's head is `head`.
+    /// A pull since `since` was answered with `batch`; the owner's head is `head`.
     Pulled {
         /// What the pull asked from.
         since: u64,
-        /// The entries after `since`.
-        entries: Vec<Entry>,
+        /// The answer: the next range, or a snapshot.
+        batch: Batch,
         /// The owner's head.
-        head: u64,
-        /// Now.
-        now: Timestamp,
-    },
-    /// A pull was answered with a snapshot of every flight at log position `head`.
-    SnapshotPulled {
-        /// Every flight of the owner.
-        flights: Vec<SnapshotFlight>,
-        /// The log position the snapshot is at.
         head: u64,
         /// Now.
         now: Timestamp,
@@ -127,25 +128,16 @@ pub enum ReplicaEvent {
 /// What the node must do for a replica, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplicaAction {
-    /// Store `entries` and the new `position`, in one write.
+    /// Store the batch's flights and the new position, `batch.up_to`, in one write.
     Apply {
-        /// Entries in log order, each following the last.
-        entries: Vec<Entry>,
-        /// The replica's position after them.
-        position: u64,
+        /// The batch.
+        batch: Batch,
     },
-    /// Store the snapshot's flights and the new `position`, in one write.
-    Install {
-        /// The flights.
-        flights: Vec<SnapshotFlight>,
-        /// The replica's position after them.
-        position: u64,
-    },
-    /// Ask the owner for what follows `since` (at most `limit` entries).
+    /// Ask the owner for what follows `since` (at most `limit` log entries).
     Pull {
         /// The replica's position.
         since: u64,
-        /// Most entries wanted.
+        /// Most log entries wanted.
         limit: u64,
     },
 }
@@ -173,7 +165,7 @@ impl Replica {
         Self { limits, position, head: position, pull: None, retry_at: None }
     }
 
-    /// The last entry applied.
+    /// The last log entry applied.
     pub fn position(&self) -> u64 {
         self.position
     }
@@ -187,17 +179,16 @@ impl Replica {
     pub fn step(&mut self, event: ReplicaEvent) -> Vec<ReplicaAction> {
         match event {
             ReplicaEvent::Tick { now } => self.tick(now),
-            ReplicaEvent::Pushed { entries, now } => self.receive(entries, now),
+            ReplicaEvent::Pushed { batch, now } => self.receive(batch, now),
             ReplicaEvent::HeadSeen { head, now } => {
                 self.head = self.head.max(head);
                 self.pull_if_behind(now)
             }
-            ReplicaEvent::Pulled { since, entries, head, now } => {
+            ReplicaEvent::Pulled { since, batch, head, now } => {
                 self.finish_pull(since);
                 self.head = self.head.max(head);
-                self.receive(entries, now)
+                self.receive(batch, now)
             }
-            ReplicaEvent::SnapshotPulled { flights, head, now } => self.install(flights, head, now),
             ReplicaEvent::PullFailed { since, now } => {
                 self.finish_pull(since);
                 self.retry_at = Some(now + millis(self.limits.retry_ms));
@@ -214,45 +205,13 @@ impl Replica {
         self.pull_if_behind(now)
     }
 
-    /// Applies the entries that continue the replica, ignores those it has, and pulls over gaps.
-    fn receive(&mut self, mut entries: Vec<Entry>, now: Timestamp) -> Vec<ReplicaAction> {
-        entries.sort_by_key(|entry| entry.seq);
-        entries.dedup_by_key(|entry| entry.seq);
-        if let Some(last) = entries.last() {
-            self.head = self.head.max(last.seq);
-        }
-        let mut continuing: Vec<Entry> = Vec::new();
-        for entry in entries {
-            let expected = continuing.last().map_or(self.position, |last| last.seq) + 1;
-            if entry.seq < expected {
-                continue; // applied already
-            }
-            if entry.seq > expected {
-                break; // a gap: what follows waits for a pull
-            }
-            continuing.push(entry);
-        }
+    /// Applies a batch that continues the replica; ignores a stale one; pulls over a gap.
+    fn receive(&mut self, batch: Batch, now: Timestamp) -> Vec<ReplicaAction> {
+        self.head = self.head.max(batch.up_to);
         let mut actions = Vec::new();
-        if let Some(last) = continuing.last() {
-            self.position = last.seq;
-            actions.push(ReplicaAction::Apply { entries: continuing, position: self.position });
-        }
-        actions.extend(self.pull_if_behind(now));
-        actions
-    }
-
-    fn install(
-        &mut self,
-        flights: Vec<SnapshotFlight>,
-        head: u64,
-        now: Timestamp,
-    ) -> Vec<ReplicaAction> {
-        self.pull = None;
-        self.head = self.head.max(head);
-        let mut actions = Vec::new();
-        if head > self.position {
-            self.position = head;
-            actions.push(ReplicaAction::Install { flights, position: head });
+        if batch.after <= self.position && self.position < batch.up_to {
+            self.position = batch.up_to;
+            actions.push(ReplicaAction::Apply { batch });
         }
         actions.extend(self.pull_if_behind(now));
         actions
@@ -315,7 +274,7 @@ pub enum PublisherEvent {
 /// What the node must do for a publisher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublisherAction {
-    /// Push the log entries after `after`, up to `up_to` included; report the answer.
+    /// Push the batch `(after, up_to]`; report the answer.
     Push {
         /// The last entry the peer is believed to have.
         after: u64,

@@ -15,8 +15,8 @@ use goldenscript::{Command, Context, Runner};
 use jiff::Timestamp;
 use passcom_core::membership::{self, Membership, Timing};
 use passcom_core::replication::{
-    Entry, Limits, Publisher, PublisherAction, PublisherEvent, Replica, ReplicaAction,
-    ReplicaEvent, SnapshotFlight,
+    Batch, FlightState, Limits, Publisher, PublisherAction, PublisherEvent, Replica, ReplicaAction,
+    ReplicaEvent,
 };
 use passcom_core::{AirlineId, Cabin, Flight, FlightId, FlightNumber, FlightStatus, Money};
 
@@ -54,19 +54,6 @@ fn number(command: &Command, key: &str) -> Result<u64, Box<dyn Error>> {
 /// The first positional argument.
 fn first(command: &Command) -> Result<String, Box<dyn Error>> {
     Ok(command.consume_args().next_pos().ok_or("an argument is required")?.to_owned())
-}
-
-/// Every positional argument as a number (`3 4 5` or a range `3..5`).
-fn sequence(command: &Command) -> Result<Vec<u64>, Box<dyn Error>> {
-    let mut numbers = Vec::new();
-    let mut args = command.consume_args();
-    while let Some(arg) = args.next_pos() {
-        match arg.split_once("..") {
-            Some((from, to)) => numbers.extend(from.parse::<u64>()?..=to.parse::<u64>()?),
-            None => numbers.push(arg.parse()?),
-        }
-    }
-    Ok(numbers)
 }
 
 /// Drives a [`Membership`].
@@ -165,7 +152,7 @@ fn membership() {
     );
 }
 
-/// A flight standing for log entry `seq`: what it is does not matter to the machine.
+/// A flight standing for a change: what it is does not matter to the machine.
 fn flight(seq: u64) -> Flight {
     let departure = at(86_400_000 + seq * 60_000);
     Flight {
@@ -186,8 +173,18 @@ fn flight(seq: u64) -> Flight {
     }
 }
 
-fn entries(seqs: &[u64]) -> Vec<Entry> {
-    seqs.iter().map(|&seq| Entry { seq, flight: flight(seq), seats_available: 180 }).collect()
+/// The batch `(after, up_to]`, with one flight per entry in it (or `flights` of them).
+fn batch(after: u64, up_to: u64, flights: Option<u64>) -> Batch {
+    let count = flights.unwrap_or(up_to - after);
+    let flights =
+        (1..=count).map(|seq| FlightState { flight: flight(seq), seats_available: 180 }).collect();
+    Batch { after, up_to, flights }
+}
+
+/// Reads `after=A up-to=B [flights=N]` as a batch.
+fn batch_argument(command: &Command) -> Result<Batch, Box<dyn Error>> {
+    let flights = command.consume_args().take_key("flights").map(str::parse).transpose()?;
+    Ok(batch(number(command, "after")?, number(command, "up-to")?, flights))
 }
 
 fn limits() -> Limits {
@@ -200,27 +197,20 @@ struct ReplicaRunner {
     now: u64,
 }
 
-fn describe_seqs(entries: &[Entry]) -> String {
-    match (entries.first(), entries.last()) {
-        (Some(first), Some(last)) if first.seq == last.seq => format!("entry {}", first.seq),
-        (Some(first), Some(last)) => format!("entries {}..{}", first.seq, last.seq),
-        _ => "nothing".into(),
-    }
-}
-
 impl ReplicaRunner {
     fn step(&mut self, event: ReplicaEvent) -> String {
         let mut output = String::new();
         for action in self.machine.step(event) {
             let line = match action {
-                ReplicaAction::Apply { entries, position } => {
-                    format!("apply {} → position {position}", describe_seqs(&entries))
-                }
-                ReplicaAction::Install { flights, position } => {
-                    format!("install a snapshot of {} flights → position {position}", flights.len())
-                }
+                ReplicaAction::Apply { batch } => format!(
+                    "apply entries {}..{} ({} flights) → position {}",
+                    batch.after + 1,
+                    batch.up_to,
+                    batch.flights.len(),
+                    batch.up_to
+                ),
                 ReplicaAction::Pull { since, limit } => {
-                    format!("pull since {since}, at most {limit}")
+                    format!("pull since {since}, at most {limit} entries")
                 }
             };
             writeln!(output, "t={} → {line}", self.now).expect("writing to a string");
@@ -243,26 +233,16 @@ impl Runner for ReplicaRunner {
                 self.now += first(command)?.parse::<u64>()?;
                 self.step(ReplicaEvent::Tick { now: at(self.now) })
             }
-            "push" => {
-                self.step(ReplicaEvent::Pushed { entries: entries(&sequence(command)?), now })
-            }
+            "push" => self.step(ReplicaEvent::Pushed { batch: batch_argument(command)?, now }),
             "head" => self.step(ReplicaEvent::HeadSeen { head: first(command)?.parse()?, now }),
             "pulled" => {
                 let (since, head) = (number(command, "since")?, number(command, "head")?);
                 self.step(ReplicaEvent::Pulled {
                     since,
-                    entries: entries(&sequence(command)?),
+                    batch: batch_argument(command)?,
                     head,
                     now,
                 })
-            }
-            "snapshot" => {
-                let head = number(command, "head")?;
-                let count = number(command, "flights")?;
-                let flights = (1..=count)
-                    .map(|seq| SnapshotFlight { flight: flight(seq), seats_available: 180 })
-                    .collect();
-                self.step(ReplicaEvent::SnapshotPulled { flights, head, now })
             }
             "pull-failed" => {
                 self.step(ReplicaEvent::PullFailed { since: number(command, "since")?, now })
