@@ -17,15 +17,17 @@
 
 pub mod sqlite;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use passcom_core::replication::Batch;
 use passcom_core::{
-    Airline, Airport, AirportCode, Booking, BookingReference, Cabin, CustomerName, Flight,
-    FlightId, PassengerName, SeatNumber, TicketNumber, Username,
+    Airline, AirlineId, Airport, AirportCode, Booking, BookingReference, Cabin, CustomerName,
+    Flight, FlightId, PassengerName, SeatNumber, TicketNumber, Username,
 };
+use tokio::sync::watch;
 
 /// A customer's id at their home airline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,6 +178,19 @@ pub struct HeldSeat {
     pub ticket: TicketNumber,
 }
 
+/// An airline this node talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerRecord {
+    /// The peer's airline.
+    pub airline: AirlineId,
+    /// Its base URL.
+    pub url: String,
+    /// Its Ed25519 public key (base64), when pinned through `addconn` rather than configuration.
+    pub public_key: Option<String>,
+    /// Removed with `rmconn`: kept, marked, so that configuration does not bring it back.
+    pub removed: bool,
+}
+
 /// One page of a listing, and where the next one starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T, P> {
@@ -226,6 +241,9 @@ pub enum StoreError {
     /// No booking with that reference belongs to the customer.
     #[error("booking {0} not found")]
     BookingNotFound(BookingReference),
+    /// A peer sent flights that are not its own to publish.
+    #[error("refused replicated flights: {0}")]
+    ForeignFlight(String),
     /// The database failed: our fault, not the caller's.
     #[error("storage failure: {0}")]
     Internal(String),
@@ -326,4 +344,24 @@ pub trait Store: Send + Sync + 'static {
         reference: BookingReference,
         at: Timestamp,
     ) -> StoreResult<Booking>;
+
+    /// The last entry of the change log of own flights (0 if none).
+    async fn log_head(&self) -> StoreResult<u64>;
+    /// The head of the change log, updated after every write that grows it.
+    fn log_head_changes(&self) -> watch::Receiver<u64>;
+    /// Own flights changed after log entry `after`, covering at most `limit` entries; or a
+    /// snapshot of every own flight (`after` = 0) if the log no longer keeps what follows `after`.
+    async fn log_batch(&self, after: u64, limit: u64) -> StoreResult<Batch>;
+    /// Deletes all but the last `keep` log entries; returns how many it deleted.
+    async fn prune_log(&self, keep: u64) -> StoreResult<usize>;
+    /// Applies a batch of `owner`'s flights to this node's replica of its catalog and records the
+    /// replica's new position, in one write; `ForeignFlight` if the batch carries a flight that is
+    /// not `owner`'s to publish.
+    async fn apply_replica(&self, owner: AirlineId, batch: Batch) -> StoreResult<()>;
+    /// The position of every replica, by owner.
+    async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>>;
+    /// Every peer, removed ones included.
+    async fn peers(&self) -> StoreResult<Vec<PeerRecord>>;
+    /// Adds, updates or (with `removed`) removes a peer.
+    async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()>;
 }

@@ -11,6 +11,7 @@ use passcom_core::{
 use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 use super::codec::{instant, is_unique_violation, millis, parsed};
+use super::network::log_change;
 use super::writer::internal;
 use crate::store::{
     FlightPosition, FlightQuery, FlightRecord, Page, SeatMap, StoreError, StoreResult,
@@ -139,13 +140,18 @@ pub(crate) fn insert_flight(
             true => StoreError::FlightExists(flight.id),
             false => internal(error),
         })?;
+    if inserted == 1 {
+        log_change(connection, flight.id)?;
+    }
     Ok(inserted == 1)
 }
 
-/// The columns of a flight listing, with seats available derived from the seat rows (a
-/// stored counter could drift; a count over the primary key cannot).
-const FLIGHT_COLUMNS: &str = "f.*, f.cabin_rows * length(f.cabin_letters)
-    - (SELECT count(*) FROM seats s WHERE s.flight = f.id) AS seats_available";
+/// The columns of a flight listing, with seats available derived from the seat rows for own
+/// flights (a stored counter could drift; a count over the primary key cannot) and as the owner
+/// last published them for replicated ones.
+pub(crate) const FLIGHT_COLUMNS: &str =
+    "f.*, coalesce(f.replica_seats_available, f.cabin_rows * length(f.cabin_letters)
+    - (SELECT count(*) FROM seats s WHERE s.flight = f.id)) AS seats_available";
 
 fn flight_from_row(row: &Row<'_>) -> rusqlite::Result<Flight> {
     let cabin_rows: u8 = row.get("cabin_rows")?;
@@ -163,7 +169,7 @@ fn flight_from_row(row: &Row<'_>) -> rusqlite::Result<Flight> {
     })
 }
 
-fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
+pub(crate) fn flight_record_from_row(row: &Row<'_>) -> rusqlite::Result<FlightRecord> {
     Ok(FlightRecord { flight: flight_from_row(row)?, seats_available: row.get("seats_available")? })
 }
 
@@ -282,6 +288,7 @@ pub(crate) fn update_flight(
             ])
         })
         .map_err(internal)?;
+    log_change(connection, flight.id)?;
     existing_flight(connection, flight.id)
 }
 
@@ -303,6 +310,7 @@ pub(crate) fn cancel_flight(
             [id.to_string()],
         )
         .map_err(internal)?;
+    log_change(connection, id)?;
     existing_flight(connection, id)
 }
 

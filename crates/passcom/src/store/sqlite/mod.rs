@@ -9,19 +9,24 @@ mod bookings;
 mod catalog;
 mod checkpointer;
 mod codec;
+mod network;
 mod readers;
 mod schema;
 mod seats;
 mod writer;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use passcom_core::replication::Batch;
 use passcom_core::{
-    Airline, Airport, Booking, BookingReference, BookingStatus, Flight, FlightId, Username,
+    Airline, AirlineId, Airport, Booking, BookingReference, BookingStatus, Flight, FlightId,
+    Username,
 };
 use rusqlite::Connection;
+use tokio::sync::watch;
 
 use self::checkpointer::Checkpointer;
 use self::readers::Readers;
@@ -29,7 +34,7 @@ use self::seats::{HoldRequest, Owner};
 use self::writer::{Writer, internal};
 use super::{
     Customer, CustomerId, FlightPosition, FlightQuery, FlightRecord, NewCustomer, Order, Page,
-    Purchased, SeatMap, Session, Store, StoreError, StoreResult,
+    PeerRecord, Purchased, SeatMap, Session, Store, StoreError, StoreResult,
 };
 
 /// Tuning of the SQLite store.
@@ -61,6 +66,7 @@ pub struct SqliteStore {
     owner: Owner,
     writer: Writer,
     readers: Readers,
+    log_head: watch::Receiver<u64>,
     _checkpointer: Checkpointer,
 }
 
@@ -74,9 +80,24 @@ impl SqliteStore {
         let readers = Readers::open(path, options.readers_max)?;
         let interval = std::time::Duration::from_millis(options.checkpoint_interval_ms.max(1));
         let checkpointer = Checkpointer::start(path, interval).map_err(internal)?;
-        let writer = Writer::start(connection, options.write_batch_max, options.write_queue_max);
+        let head = network::log_head(&connection).map_err(internal)?;
+        let (publish_head, log_head) = watch::channel(head);
+        let after_commit =
+            Box::new(move |connection: &Connection| match network::log_head(connection) {
+                Ok(head) => {
+                    publish_head
+                        .send_if_modified(|published| std::mem::replace(published, head) != head);
+                }
+                Err(error) => tracing::warn!(%error, "cannot read the head of the change log"),
+            });
+        let writer = Writer::start(
+            connection,
+            options.write_batch_max,
+            options.write_queue_max,
+            after_commit,
+        );
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
-        Ok(Self { owner, writer, readers, _checkpointer: checkpointer })
+        Ok(Self { owner, writer, readers, log_head, _checkpointer: checkpointer })
     }
 }
 
@@ -105,6 +126,7 @@ fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult
             at: order.at,
         };
         held.extend(seats::hold(connection, owner, &request)?);
+        network::log_change(connection, leg.flight.id)?;
     }
     bookings::insert(connection, &order, &held).map(Purchased::Created)
 }
@@ -128,6 +150,11 @@ fn cancel_booking(
         return Err(StoreError::FlightDeparted(segment.flight));
     }
     seats::release(connection, &bookings::txn(connection, id).map_err(internal)?)?;
+    let flights: BTreeSet<FlightId> =
+        booking.segments.iter().map(|segment| segment.flight).collect();
+    for flight in flights {
+        network::log_change(connection, flight)?;
+    }
     bookings::mark_cancelled(connection, id, at)?;
     bookings::load(connection, id).map_err(internal)
 }
@@ -292,5 +319,39 @@ impl Store for SqliteStore {
         at: Timestamp,
     ) -> StoreResult<Booking> {
         self.writer.write(move |c| cancel_booking(c, customer, reference, at)).await
+    }
+
+    async fn log_head(&self) -> StoreResult<u64> {
+        self.readers.read(network::log_head).await
+    }
+
+    fn log_head_changes(&self) -> watch::Receiver<u64> {
+        self.log_head.clone()
+    }
+
+    async fn log_batch(&self, after: u64, limit: u64) -> StoreResult<Batch> {
+        let owner = self.owner.airline.clone();
+        self.readers.read(move |c| network::log_batch(c, &owner, after, limit)).await
+    }
+
+    async fn prune_log(&self, keep: u64) -> StoreResult<usize> {
+        self.writer.write(move |c| network::prune_log(c, keep)).await
+    }
+
+    async fn apply_replica(&self, owner: AirlineId, batch: Batch) -> StoreResult<()> {
+        let this_airline = self.owner.airline.clone();
+        self.writer.write(move |c| network::apply_replica(c, &this_airline, &owner, &batch)).await
+    }
+
+    async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>> {
+        self.readers.read(network::replica_positions).await
+    }
+
+    async fn peers(&self) -> StoreResult<Vec<PeerRecord>> {
+        self.readers.read(network::peers).await
+    }
+
+    async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()> {
+        self.writer.write(move |c| network::put_peer(c, &peer, at)).await
     }
 }

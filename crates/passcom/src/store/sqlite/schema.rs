@@ -135,6 +135,36 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (booking, position)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 2: the network between airlines.
+    r#"
+    -- Every change to this airline's own flights, in order: which flight changed. Replication
+    -- reads the flight as it is when it reads the entry. AUTOINCREMENT: numbers are never
+    -- reused, even after old entries are pruned.
+    CREATE TABLE catalog_log (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        flight TEXT NOT NULL
+    ) STRICT;
+
+    -- Replicated flights carry their owner's count of free seats; own flights count theirs.
+    ALTER TABLE flights ADD COLUMN replica_seats_available INTEGER;
+    CREATE INDEX flights_by_airline ON flights (airline);
+
+    -- How far this node's copy of each other airline's catalog is.
+    CREATE TABLE replica_positions (
+        airline  TEXT PRIMARY KEY,
+        position INTEGER NOT NULL
+    ) STRICT;
+
+    -- The airlines this node talks to: from its configuration and from `addconn`. A removed
+    -- peer stays, marked, so that restarting with the same configuration does not bring it back.
+    CREATE TABLE peers (
+        airline    TEXT PRIMARY KEY,
+        url        TEXT NOT NULL,
+        public_key TEXT,
+        removed    INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Turns on the query planner stability guarantee on any connection.

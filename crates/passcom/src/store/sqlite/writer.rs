@@ -61,6 +61,10 @@ where
     }
 }
 
+/// What the writer does after each batch it commits, with the connection (it reads what the
+/// batch changed, e.g. the head of the change log).
+pub(crate) type AfterCommit = Box<dyn FnMut(&Connection) + Send>;
+
 /// The handle request tasks use to submit writes.
 #[derive(Clone)]
 pub(crate) struct Writer {
@@ -69,11 +73,16 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `connection`.
-    pub(crate) fn start(connection: Connection, batch_max: usize, queue_max: usize) -> Self {
+    pub(crate) fn start(
+        connection: Connection,
+        batch_max: usize,
+        queue_max: usize,
+        after_commit: AfterCommit,
+    ) -> Self {
         let (jobs, queue) = mpsc::channel(queue_max.max(1));
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(connection, queue, batch_max.max(1)))
+            .spawn(move || run(connection, queue, batch_max.max(1), after_commit))
             .expect("the writer thread starts");
         Self { jobs }
     }
@@ -114,11 +123,17 @@ fn in_savepoint<R>(
 }
 
 /// The writer thread: batch, commit, answer; until every handle is dropped.
-fn run(mut connection: Connection, mut queue: mpsc::Receiver<Box<dyn Job>>, batch_max: usize) {
+fn run(
+    mut connection: Connection,
+    mut queue: mpsc::Receiver<Box<dyn Job>>,
+    batch_max: usize,
+    mut after_commit: AfterCommit,
+) {
     let mut batch = Vec::with_capacity(batch_max);
     while queue.blocking_recv_many(&mut batch, batch_max) > 0 {
         metrics::histogram!("passcom_store_write_batch_size").record(batch.len() as f64);
         commit_batch(&mut connection, batch.drain(..));
+        after_commit(&connection);
     }
 }
 

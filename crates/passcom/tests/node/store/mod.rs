@@ -40,6 +40,11 @@ macro_rules! conformance_suite {
             sessions_are_created_touched_and_swept,
             free_and_taken_seats_always_add_up_to_capacity,
             bookings_are_listed_newest_first_in_pages,
+            own_changes_are_logged_in_order,
+            a_log_batch_covers_a_range_or_falls_back_to_a_snapshot,
+            replicas_apply_batches_and_keep_their_position,
+            a_replica_refuses_flights_its_owner_may_not_publish,
+            peers_are_added_updated_and_removed,
         );
     };
     ($open:path => $($test:ident),* $(,)?) => {
