@@ -304,7 +304,7 @@ pub async fn only_the_owner_sells_its_seats(store: &dyn Store) {
     let giro = reference_airlines()[1].airline();
     store.put_airline(giro.clone()).await.unwrap();
     let theirs = flight_of(&giro, 70, 24, Cabin::standard());
-    store.apply_replica(giro.id.clone(), batch(0, 1, &[theirs.clone()])).await.unwrap();
+    store.apply_replica(giro.id.clone(), batch(0, 1, std::slice::from_ref(&theirs))).await.unwrap();
     let buyer = customer(store, "buyer").await;
     let refused =
         store.purchase(order(buyer, "LLLLLL", vec![(theirs.clone(), None)], &["A"])).await;
@@ -616,13 +616,13 @@ pub async fn replicas_apply_batches_and_keep_their_position(store: &dyn Store) {
     let giro = reference_airlines()[1].airline();
     store.put_airline(giro.clone()).await.unwrap();
     let mut theirs = flight_of(&giro, 800, 24, Cabin::standard());
-    store.apply_replica(giro.id.clone(), batch(0, 7, &[theirs.clone()])).await.unwrap();
+    store.apply_replica(giro.id.clone(), batch(0, 7, std::slice::from_ref(&theirs))).await.unwrap();
     let stored = store.flight(theirs.id).await.unwrap().unwrap();
     assert_eq!((stored.flight.clone(), stored.seats_available), (theirs.clone(), 100));
 
     theirs.version = 2;
     theirs.status = FlightStatus::Cancelled;
-    let update = batch(7, 9, &[theirs.clone()]);
+    let update = batch(7, 9, std::slice::from_ref(&theirs));
     store.apply_replica(giro.id.clone(), update.clone()).await.unwrap();
     store.apply_replica(giro.id.clone(), update).await.unwrap();
     assert_eq!(store.flight(theirs.id).await.unwrap().unwrap().flight, theirs);
