@@ -47,6 +47,99 @@ pub struct Config {
     /// Cost of password hashing.
     #[serde(default)]
     pub passwords: PasswordHashing,
+    /// The other airlines and how to talk to them.
+    #[serde(default)]
+    pub network: NetworkConfig,
+    /// The admin console.
+    #[serde(default)]
+    pub console: ConsoleConfig,
+}
+
+/// The network between airlines: this node's key, its peers, and the protocols' timing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// This airline's Ed25519 key file; `<data_dir>/peer.key` when absent (made if missing).
+    pub key_file: Option<PathBuf>,
+    /// The airlines to talk to. More can be added at runtime (`addconn`).
+    pub peers: Vec<PeerConfig>,
+    /// Time between two heartbeats to one peer.
+    pub heartbeat_interval_ms: u64,
+    /// Time a heartbeat may take to be answered; a peer that misses one is offline.
+    pub heartbeat_timeout_ms: u64,
+    /// Time any other call to a peer may take.
+    pub request_timeout_ms: u64,
+    /// How far a signed request's timestamp may be from this node's clock.
+    pub clock_skew_ms_max: u64,
+    /// Most change-log entries one replication push or pull covers.
+    pub replication_batch_entries_max: u64,
+    /// Wait before pulling again after a failed pull.
+    pub replication_retry_ms: u64,
+    /// Change-log entries kept for replicas to pull; older ones are served as a snapshot.
+    pub log_entries_kept: u64,
+    /// How often old change-log entries are deleted.
+    pub log_prune_interval_ms: u64,
+    /// How often the protocols' timers are checked.
+    pub tick_interval_ms: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            key_file: None,
+            peers: Vec::new(),
+            heartbeat_interval_ms: 5000,
+            heartbeat_timeout_ms: 3000,
+            request_timeout_ms: 5000,
+            clock_skew_ms_max: 30_000,
+            replication_batch_entries_max: 5000,
+            replication_retry_ms: 1000,
+            log_entries_kept: 1_000_000,
+            log_prune_interval_ms: 60_000,
+            tick_interval_ms: 50,
+        }
+    }
+}
+
+/// A peer named in configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerConfig {
+    /// Its airline id.
+    pub airline: AirlineId,
+    /// Its base URL.
+    pub url: String,
+    /// Its Ed25519 public key, base64 (from `passcom keygen`): requests signed by anyone else
+    /// in its name are refused.
+    pub public_key: Option<String>,
+}
+
+/// The admin console.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// Whether to serve it.
+    pub enabled: bool,
+    /// Where it listens: loopback only, unless `allow_remote`.
+    pub listen: SocketAddr,
+    /// Whether it may listen on a non-loopback address.
+    pub allow_remote: bool,
+    /// Longest command line.
+    pub line_bytes_max: usize,
+    /// Consoles connected at once.
+    pub connections_max: usize,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 7770)),
+            allow_remote: false,
+            line_bytes_max: 4096,
+            connections_max: 16,
+        }
+    }
 }
 
 /// The airline of this node. For the reference airlines (rumos, giro, boreal) only the id is
@@ -257,6 +350,8 @@ impl Config {
             connections: ConnectionRules::default(),
             limits: Limits::default(),
             passwords: PasswordHashing::default(),
+            network: NetworkConfig::default(),
+            console: ConsoleConfig::default(),
         }
     }
 
@@ -305,6 +400,20 @@ impl Config {
         if self.connections.legs_max == 0 {
             bail!("connections.legs_max must be positive");
         }
+        if !self.console.allow_remote && !self.console.listen.ip().is_loopback() {
+            bail!(
+                "console.listen is not a loopback address; set console.allow_remote to serve it there"
+            );
+        }
+        let network = &self.network;
+        if network.heartbeat_timeout_ms == 0
+            || network.heartbeat_interval_ms == 0
+            || network.log_entries_kept == 0
+        {
+            bail!(
+                "network: heartbeat_interval_ms, heartbeat_timeout_ms and log_entries_kept must be positive"
+            );
+        }
         Ok(())
     }
 
@@ -347,6 +456,11 @@ impl Config {
     /// Path of the node's database.
     pub fn database_path(&self) -> PathBuf {
         self.storage.data_dir.join("passcom.sqlite3")
+    }
+
+    /// Path of the node's key file.
+    pub fn key_path(&self) -> PathBuf {
+        self.network.key_file.clone().unwrap_or_else(|| self.storage.data_dir.join("peer.key"))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod network;
 pub mod node;
 pub mod sales;
 pub mod schedule;

@@ -22,6 +22,8 @@ use crate::api::views::Airports;
 use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
 use crate::config::{Config, Secret};
+use crate::network::Network;
+use crate::network::keys::AirlineKey;
 use crate::sales::Sales;
 use crate::schedule::Schedule;
 use crate::seed;
@@ -48,6 +50,8 @@ pub struct Node {
     pub schedule: Schedule,
     /// Every flight it knows, in memory.
     pub catalog: Arc<Catalog>,
+    /// The other airlines.
+    pub network: Network,
     /// Bearer token of the admin API.
     pub admin_token: Secret,
     /// Renders the Prometheus metrics.
@@ -98,6 +102,14 @@ impl Node {
             Some(token) => token.clone(),
             None => generated_admin_token(data_dir, entropy.as_ref())?,
         };
+        let key = AirlineKey::load_or_create(&config.key_path(), entropy.as_ref())?;
+        let network = Network::new(
+            airline.clone(),
+            key,
+            config.network.clone(),
+            clock.clone(),
+            entropy.clone(),
+        )?;
         let rules = config.connections.clone();
         Ok(Arc::new(Self {
             sales: Sales::new(
@@ -117,6 +129,7 @@ impl Node {
             started_at: clock.now(),
             metrics: metrics_handle(),
             catalog,
+            network,
             config,
             airline,
             store,
@@ -127,10 +140,9 @@ impl Node {
         }))
     }
 
-    /// Whether airline `id` is reachable now. This node is always online to itself; other
-    /// airlines become reachable when the network joins them.
+    /// Whether airline `id` is reachable now (this node always is, to itself).
     pub fn is_online(&self, id: &AirlineId) -> bool {
-        *id == self.airline.id
+        self.network.is_online(id)
     }
 }
 

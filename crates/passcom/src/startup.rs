@@ -28,6 +28,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stopping, stop) = watch::channel(false);
     let sweeper = tokio::spawn(sweep_sessions(node.clone(), stop.clone()));
+    let network = tokio::spawn(crate::network::run(node.clone(), stop.clone()));
     let grace = Duration::from_millis(node.config.limits.shutdown_grace_ms);
     let mut stopping_seen = stop.clone();
     let server = axum::serve(listener, api::router(node)).with_graceful_shutdown(async move {
@@ -43,6 +44,7 @@ pub async fn serve(
         }
     };
     sweeper.abort();
+    network.abort();
     served
 }
 
@@ -64,7 +66,7 @@ async fn sweep_sessions(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Completes once `stop` says to stop.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 

@@ -205,5 +205,5 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
 
 fn flight_answer(node: &Node, record: &FlightRecord) -> Response {
     let etag = format!("\"{}\"", record.flight.version);
-    ([(ETAG, etag)], Json(FlightView::new(record, &node.airports))).into_response()
+    ([(ETAG, etag)], Json(super::catalog::flight_view(node, record))).into_response()
 }

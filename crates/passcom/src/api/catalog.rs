@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::header::ETAG;
 use axum::response::IntoResponse;
 use jiff::Timestamp;
-use passcom_core::{AirportCode, FlightId, time};
+use passcom_core::{AirlineId, AirportCode, Cabin, FlightId, SeatNumber, time};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -16,8 +17,10 @@ use super::paging::{decode_cursor, encode_cursor, page_size};
 use super::views::{
     AirlineList, AirlineView, AirportList, AirportView, FlightList, FlightView, SeatMapView,
 };
+use crate::network::client::PeerError;
+use crate::network::wire::SeatMapAnswer;
 use crate::node::Node;
-use crate::store::{FlightPosition, FlightQuery};
+use crate::store::{FlightPosition, FlightQuery, FlightRecord, SeatMap};
 
 /// Every airport of the network.
 #[utoipa::path(get, path = "/airports", tag = "catalog", responses((status = 200, body = AirportList)))]
@@ -90,7 +93,7 @@ pub async fn flights(
     };
     let page = node.store.flights(query).await?;
     Ok(Json(FlightList {
-        flights: page.items.iter().map(|record| FlightView::new(record, &node.airports)).collect(),
+        flights: page.items.iter().map(|record| flight_view(&node, record)).collect(),
         next_cursor: page.next.map(|position| {
             encode_cursor(&format!("{}:{}", position.departure.as_millisecond(), position.id))
         }),
@@ -120,24 +123,79 @@ pub async fn flight(
     let id = parse_flight_id(&id)?;
     let record = node.store.flight(id).await?.ok_or_else(|| flight_not_found(id))?;
     let etag = format!("\"{}\"", record.flight.version);
-    Ok(([(ETAG, etag)], Json(FlightView::new(&record, &node.airports))))
+    Ok(([(ETAG, etag)], Json(flight_view(&node, &record))))
 }
 
-/// A flight's seat map, from its owner. No personal data.
+/// A flight's seat map, from its owner (asked over the network when the flight is another
+/// airline's). No personal data.
 #[utoipa::path(get, path = "/flights/{id}/seats", tag = "catalog",
     params(("id" = String, Path, description = "Flight id")),
     responses(
         (status = 200, body = SeatMapView),
         (status = 400, description = "`invalid_flight_id`", body = ErrorBody),
         (status = 404, description = "`flight_not_found`", body = ErrorBody),
+        (status = 503, description = "`airline_unavailable`: the owner does not answer now", body = ErrorBody),
     ))]
 pub async fn seats(
     State(node): State<Arc<Node>>,
     Path(id): Path<String>,
 ) -> Result<Json<SeatMapView>, ApiError> {
     let id = parse_flight_id(&id)?;
-    let map = node.store.seat_map(id).await?.ok_or_else(|| flight_not_found(id))?;
+    let owner = node
+        .catalog
+        .get(id)
+        .map(|flight| flight.airline.clone())
+        .ok_or_else(|| flight_not_found(id))?;
+    let map = if owner == node.airline.id {
+        node.store.seat_map(id).await?.ok_or_else(|| flight_not_found(id))?
+    } else {
+        remote_seat_map(&node, &owner, id).await?
+    };
     Ok(Json(SeatMapView::new(&id.to_string(), &map)))
+}
+
+/// Asks `owner` for the seat map of its flight `id`.
+async fn remote_seat_map(
+    node: &Node,
+    owner: &AirlineId,
+    id: FlightId,
+) -> Result<SeatMap, ApiError> {
+    let unavailable = || airline_unavailable(owner);
+    let address =
+        node.network.address_of(owner).filter(|_| node.is_online(owner)).ok_or_else(unavailable)?;
+    let answer: SeatMapAnswer =
+        match node.network.client().get(&address, &format!("/peer/v1/flights/{id}/seats")).await {
+            Ok(answer) => answer,
+            Err(PeerError::Refused { status: 404, .. }) => return Err(flight_not_found(id)),
+            Err(error) => {
+                tracing::warn!(%owner, %error, "cannot get a seat map from its owner");
+                return Err(unavailable());
+            }
+        };
+    let bad_answer = |_| ApiError::internal(format!("{owner} sent a malformed seat map"));
+    let cabin = Cabin::new(answer.rows, &answer.letters).map_err(bad_answer)?;
+    let taken = answer
+        .taken
+        .iter()
+        .map(|seat| SeatNumber::parse(seat))
+        .collect::<Result<_, _>>()
+        .map_err(bad_answer)?;
+    Ok(SeatMap { cabin, taken })
+}
+
+/// 503 `airline_unavailable`, naming the airline.
+pub fn airline_unavailable(airline: &AirlineId) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "airline_unavailable",
+        format!("{airline} does not answer now; its flights cannot be sold until it does"),
+    )
+    .with("airline", airline.to_string())
+}
+
+/// A flight as the API shows it, with whether its owner answers now.
+pub fn flight_view(node: &Node, record: &FlightRecord) -> FlightView {
+    FlightView::new(record, &node.airports, node.is_online(&record.flight.airline))
 }
 
 /// A flight id from the path.

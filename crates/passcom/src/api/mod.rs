@@ -11,7 +11,8 @@ mod admin;
 mod bookings;
 mod catalog;
 mod error;
-mod extract;
+pub(crate) mod extract;
+mod network;
 mod paging;
 pub mod views;
 
@@ -32,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
+pub(crate) use catalog::parse_flight_id;
 pub use error::{ApiError, ErrorBody};
 
 use crate::node::Node;
@@ -51,6 +53,7 @@ use crate::node::Node;
         (name = "catalog", description = "Airports, airlines, flights, seat maps"),
         (name = "bookings", description = "Buying, reading and cancelling trips"),
         (name = "admin", description = "The airline's own schedule (admin token)"),
+        (name = "network", description = "The airlines of the network and their state"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +83,7 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(catalog::flights))
         .routes(routes!(catalog::flight))
         .routes(routes!(catalog::seats))
+        .routes(routes!(network::network))
         .routes(routes!(bookings::create, bookings::list))
         .routes(routes!(bookings::get))
         .routes(routes!(bookings::cancel))
@@ -101,6 +105,7 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .nest("/peer/v1", crate::network::api::routes(node.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route("/metrics", axum::routing::get(metrics))
         .fallback(unknown_route)

@@ -153,11 +153,13 @@ pub struct FlightView {
     pub status: String,
     /// Version, for `If-Match` on edits.
     pub version: u64,
+    /// Whether the flight's airline answers now: its seats can be sold only if it does.
+    pub owner_online: bool,
 }
 
 impl FlightView {
-    /// The view of `record`, in local times.
-    pub fn new(record: &FlightRecord, airports: &Airports) -> Self {
+    /// The view of `record`, in local times; `owner_online` says whether its airline answers.
+    pub fn new(record: &FlightRecord, airports: &Airports, owner_online: bool) -> Self {
         let flight = &record.flight;
         Self {
             id: flight.id.to_string(),
@@ -180,6 +182,7 @@ impl FlightView {
             capacity: flight.cabin.capacity(),
             status: flight.status.as_str().to_owned(),
             version: flight.version,
+            owner_online,
         }
     }
 }

@@ -20,8 +20,8 @@ pub struct TestNode {
     pub running: RunningNode,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
-    /// Keeps the database until the test ends.
-    _dir: TempDir,
+    /// Keeps the database until the test ends (a network keeps its nodes' directories itself).
+    _dir: Option<TempDir>,
 }
 
 /// The configuration of a test node of `airline` keeping its data in `dir`: port 0, three
@@ -50,7 +50,7 @@ pub async fn spawn_node_with(airline: &str, adjust: impl FnOnce(&mut Config)) ->
     let clock = Arc::new(ManualClock::new(Timestamp::now()));
     let running = startup::start(config, clock.clone(), Arc::new(SystemEntropy)).await.unwrap();
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
-    TestNode { running, clock, client, _dir: dir }
+    TestNode { running, clock, client, _dir: Some(dir) }
 }
 
 /// An answer: status, headers and JSON body (`Null` when empty or not JSON).
@@ -69,6 +69,25 @@ impl Answer {
 }
 
 impl TestNode {
+    /// A node whose directory someone else keeps.
+    pub fn from_parts(
+        running: RunningNode,
+        clock: Arc<ManualClock>,
+        client: reqwest::Client,
+    ) -> Self {
+        TestNode { running, clock, client, _dir: None }
+    }
+
+    /// Its airline id.
+    pub fn airline(&self) -> String {
+        self.running.node.airline.id.to_string()
+    }
+
+    /// Stops it gracefully.
+    pub async fn stop(self) {
+        self.running.stop().await.unwrap();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
     }

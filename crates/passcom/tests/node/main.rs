@@ -9,6 +9,8 @@ mod catalog;
 mod helpers;
 mod idempotency;
 mod last_seat;
+mod network;
+mod network_helpers;
 mod ops;
 mod process;
 mod store;

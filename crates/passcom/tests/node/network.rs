@@ -1,0 +1,222 @@
+//! Three airlines, one network: heartbeats, catalog replication, remote seat maps, partitions.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::ADMIN_TOKEN;
+use crate::network_helpers::{
+    HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, TestNetwork, flights_of, peer_status,
+    spawn_network, wait_for,
+};
+
+const AIRLINES: [&str; 3] = ["rumos", "giro", "boreal"];
+
+/// Waits until every node's replica of every other airline equals that airline's own catalog.
+async fn wait_converged(network: &TestNetwork) {
+    for owner in AIRLINES {
+        let own = flights_of(network.node(owner), owner).await;
+        for replica in AIRLINES.iter().filter(|airline| **airline != owner) {
+            wait_for(&format!("{replica}'s copy of {owner} equals {owner}'s"), || async {
+                flights_of(network.node(replica), owner).await == own
+            })
+            .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_node_sees_every_airline_online_and_lists_all_flights() {
+    let network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    wait_converged(&network).await;
+    let rumos = network.node("rumos");
+    let airlines = rumos.get("/api/v1/airlines", None).await;
+    let listed: Vec<_> = airlines.body["airlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].clone(), a["status"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (json!("boreal"), json!("online")),
+            (json!("giro"), json!("online")),
+            (json!("rumos"), json!("online"))
+        ]
+    );
+    let giro = airlines.body["airlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "giro")
+        .unwrap()
+        .clone();
+    assert_eq!((giro["name"].as_str(), giro["colour"].as_str()), (Some("Giro"), Some("#2e7d32")));
+    for airline in AIRLINES {
+        let flights = flights_of(rumos, airline).await;
+        assert!(flights.len() > 100, "rumos lists {}'s flights", airline);
+    }
+    let chain = rumos.flights("RBR", "MCZ", 1).await;
+    let giro_flight = chain.iter().find(|f| f["airline"] == "giro").unwrap();
+    assert_eq!(giro_flight["owner_online"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flight_published_at_giro_appears_at_rumos_and_boreal() {
+    let network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    let giro = network.node("giro");
+    let date = giro.date(2);
+    let body = json!({
+        "number": 4242, "origin": "BSB", "destination": "MAO",
+        "departure": format!("{date}T07:00:00-03:00"), "arrival": format!("{date}T08:40:00-04:00"), "price": 77_700,
+    });
+    let created = giro.post("/api/v1/admin/flights", Some(ADMIN_TOKEN), body).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    for airline in ["rumos", "boreal"] {
+        let node = network.node(airline);
+        wait_for(&format!("{airline} has {id}"), || async {
+            node.get(&format!("/api/v1/flights/{id}"), None).await.status == StatusCode::OK
+        })
+        .await;
+        let replica = node.get(&format!("/api/v1/flights/{id}"), None).await.body;
+        assert_eq!(
+            (replica["airline"].as_str(), replica["price"].as_i64()),
+            (Some("giro"), Some(77_700))
+        );
+        assert_eq!(replica["departure"], format!("{date}T07:00:00-03:00").as_str());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seats_sold_at_the_owner_reach_the_replicas_and_its_seat_map() {
+    let network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    let giro = network.node("giro");
+    let flight = giro.flight_id("BSB", "GRU", 1).await;
+    let token = giro.customer("vizinha").await;
+    let booked = giro.post("/api/v1/bookings", Some(&token), json!({"flights": [flight], "passengers": [{"name": "A"}, {"name": "B"}], "seats": [["7A", "7B"]]})).await;
+    assert_eq!(booked.status, StatusCode::CREATED);
+    let rumos = network.node("rumos");
+    wait_for("rumos sees 178 seats left", || async {
+        rumos.get(&format!("/api/v1/flights/{flight}"), None).await.body["seats_available"] == 178
+    })
+    .await;
+    let map = rumos.seat_map(&flight).await;
+    let taken: Vec<_> = map["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["available"] == false)
+        .map(|s| s["seat"].clone())
+        .collect();
+    assert_eq!(taken, vec![json!("7A"), json!("7B")], "the seat map is asked of the owner");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_node_is_offline_in_time_then_online_and_caught_up_after_restart() {
+    let mut network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    wait_converged(&network).await;
+    let flight = network.node("giro").flight_id("BSB", "GRU", 1).await;
+    network.stop("giro").await;
+    let stopped = Instant::now();
+    let rumos = network.node("rumos");
+    wait_for("rumos sees giro offline", || async {
+        peer_status(rumos, "giro").await.as_deref() == Some("offline")
+    })
+    .await;
+    let took = stopped.elapsed();
+    let allowed = Duration::from_millis(HEARTBEAT_INTERVAL_MS + HEARTBEAT_TIMEOUT_MS + 100);
+    assert!(took <= allowed, "offline after {took:?}, allowed {allowed:?}");
+
+    let unavailable = rumos.get(&format!("/api/v1/flights/{flight}/seats"), None).await;
+    assert_eq!(
+        (unavailable.status, unavailable.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "airline_unavailable")
+    );
+    assert_eq!(unavailable.body["error"]["airline"], "giro");
+    let listed = rumos.get(&format!("/api/v1/flights/{flight}"), None).await;
+    assert_eq!(listed.body["owner_online"], false);
+
+    // While giro is down, rumos changes its catalog; giro must catch up after its restart.
+    let date = rumos.date(2);
+    let created = rumos
+        .post("/api/v1/admin/flights", Some(ADMIN_TOKEN), json!({
+            "number": 4343, "origin": "GRU", "destination": "POA",
+            "departure": format!("{date}T10:00:00-03:00"), "arrival": format!("{date}T11:35:00-03:00"), "price": 45_600,
+        }))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    network.start("giro").await;
+    let rumos = network.node("rumos");
+    wait_for("rumos sees giro online again", || async {
+        peer_status(rumos, "giro").await.as_deref() == Some("online")
+    })
+    .await;
+    wait_converged(&network).await;
+    let giro = network.node("giro");
+    let replica =
+        giro.get(&format!("/api/v1/flights/{}", created.body["id"].as_str().unwrap()), None).await;
+    assert_eq!(replica.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_partition_heals_every_replica_equals_its_owner() {
+    let network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    wait_converged(&network).await;
+    network.partition("boreal");
+    let rumos = network.node("rumos");
+    wait_for("rumos sees boreal offline", || async {
+        peer_status(rumos, "boreal").await.as_deref() == Some("offline")
+    })
+    .await;
+
+    // Both sides change their catalogs during the partition.
+    let boreal = network.node("boreal");
+    let date = boreal.date(2);
+    let created = boreal
+        .post("/api/v1/admin/flights", Some(ADMIN_TOKEN), json!({
+            "number": 4444, "origin": "REC", "destination": "NAT",
+            "departure": format!("{date}T09:00:00-03:00"), "arrival": format!("{date}T09:50:00-03:00"), "price": 21_000,
+        }))
+        .await;
+    let new_flight = created.body["id"].as_str().unwrap().to_owned();
+    let doomed = boreal.flight_id("REC", "SSA", 1).await;
+    assert_eq!(
+        boreal
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/admin/flights/{doomed}"),
+                Some(ADMIN_TOKEN),
+                None
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let token = boreal.customer("ilhada").await;
+    assert_eq!(
+        boreal.book(&token, &[&boreal.flight_id("REC", "FOR", 1).await], &["A"]).await.status,
+        StatusCode::CREATED
+    );
+    let rumos_token = rumos.customer("continente").await;
+    assert_eq!(
+        rumos.book(&rumos_token, &[&rumos.flight_id("GRU", "GIG", 1).await], &["B"]).await.status,
+        StatusCode::CREATED
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let not_yet = rumos.get(&format!("/api/v1/flights/{new_flight}"), None).await;
+    assert_eq!(not_yet.status, StatusCode::NOT_FOUND, "nothing crosses a partition");
+
+    network.heal();
+    network.wait_all_online().await;
+    wait_converged(&network).await;
+    let cancelled = rumos.get(&format!("/api/v1/flights/{doomed}"), None).await;
+    assert_eq!(cancelled.body["status"], "cancelled");
+}
