@@ -42,7 +42,7 @@ impl AirlineId {
 
 impl fmt::Display for AirlineId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -81,7 +81,7 @@ impl Designator {
 
 impl fmt::Display for Designator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

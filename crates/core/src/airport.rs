@@ -41,7 +41,7 @@ impl AirportCode {
 
 impl fmt::Display for AirportCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -59,7 +59,7 @@ impl BookingReference {
 
 impl fmt::Display for BookingReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -157,7 +157,7 @@ impl PassengerName {
 
 impl fmt::Display for PassengerName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

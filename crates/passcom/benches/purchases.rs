@@ -95,7 +95,7 @@ impl NodeProcess {
         std::fs::write(
             &config,
             format!(
-                "[airline]\nid = \"rumos\"\n[http]\nlisten = \"127.0.0.1:0\"\n[storage]\ndata_dir = \"{}\"\n\
+                "[airline]\nid = \"rumos\"\n[http]\nlisten = \"127.0.0.1:0\"\n[console]\nenabled = false\n[storage]\ndata_dir = \"{}\"\n\
                  [admin]\ntoken = \"benchmark-admin-token\"\n[seed]\ndays = 60\noriginal_users = false\n\
                  [passwords]\nmemory_kib = 64\niterations = 1\n",
                 dir.join("node").display()

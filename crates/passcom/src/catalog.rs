@@ -82,6 +82,18 @@ impl Catalog {
         replace_if_newer(&mut self.write(), state.flight, state.seats_available);
     }
 
+    /// Every flight for which `keep` holds.
+    pub fn matching(&self, keep: impl Fn(&Flight) -> bool) -> Vec<CatalogFlight> {
+        self.read().values().filter(|entry| keep(&entry.flight)).cloned().collect()
+    }
+
+    /// How many flights are `owner`'s, and how many are other airlines'.
+    pub fn counts(&self, owner: &passcom_core::AirlineId) -> (usize, usize) {
+        let flights = self.read();
+        let own = flights.values().filter(|entry| entry.flight.airline == *owner).count();
+        (own, flights.len() - own)
+    }
+
     /// How many flights it holds.
     pub fn len(&self) -> usize {
         self.read().len()

@@ -1,15 +1,20 @@
 //! The `passcom` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use passcom_core::AirlineId;
+use passcom_core::reference::reference_airlines;
+use tokio::io::AsyncWriteExt as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::{SystemClock, SystemEntropy};
-use crate::config::Config;
-use crate::startup;
+use crate::config::{Config, PeerConfig};
+use crate::network::keys::AirlineKey;
+use crate::startup::{self, RunningNode};
 
 /// PassCom: ticket sales for a network of independent airlines.
 #[derive(Debug, Parser)]
@@ -27,6 +32,23 @@ enum Command {
         #[arg(long, short)]
         config: PathBuf,
     },
+    /// Runs the reference network: Rumos, Giro and Boreal on 7777, 8888 and 9999, connected.
+    Demo {
+        /// Where the three airlines keep their data.
+        #[arg(long, default_value = "data/demo")]
+        data_dir: PathBuf,
+    },
+    /// Talks to a node's admin console (as `nc` would).
+    Console {
+        /// The console's address, like 127.0.0.1:7770.
+        address: String,
+    },
+    /// Makes an airline key file and prints its public key, to pin in the peers' configs.
+    Keygen {
+        /// Where to write the key (it must not exist).
+        #[arg(long, default_value = "peer.key")]
+        out: PathBuf,
+    },
     /// Prints the OpenAPI document of the customer and admin API.
     Openapi,
 }
@@ -37,6 +59,9 @@ pub fn run() -> ExitCode {
     init_logging();
     let outcome = match cli.command {
         Command::Serve { config } => block_on(serve(config)),
+        Command::Demo { data_dir } => block_on(demo(data_dir)),
+        Command::Console { address } => block_on(console(address)),
+        Command::Keygen { out } => keygen(&out),
         Command::Openapi => print_openapi(),
     };
     match outcome {
@@ -59,11 +84,19 @@ fn block_on(future: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<
 
 async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
     let config = Config::load(Some(&config_path))?;
-    let running = startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await?;
+    let mut running =
+        startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await?;
     println!("{} serving on {}", running.node.airline.name, running.url());
-    shutdown_signal().await;
-    tracing::info!("shutting down");
-    running.stop().await
+    if let Some(console) = running.console_address {
+        println!("console on {console}");
+    }
+    tokio::select! {
+        () = shutdown_signal() => {
+            tracing::info!("shutting down");
+            running.stop().await
+        }
+        stopped = running.stopped() => stopped,
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -74,6 +107,90 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
     }
+}
+
+/// The reference network's ports: HTTP, console.
+const DEMO_PORTS: [(&str, u16, u16); 3] =
+    [("rumos", 7777, 7770), ("giro", 8888, 7771), ("boreal", 9999, 7772)];
+
+/// The configurations of the three reference airlines, each pinning the others' keys.
+fn demo_configs(data_dir: &Path) -> anyhow::Result<Vec<Config>> {
+    let mut keys = Vec::new();
+    for (airline, _, _) in DEMO_PORTS {
+        let path = data_dir.join(airline).join("peer.key");
+        keys.push(AirlineKey::load_or_create(&path, &SystemEntropy)?.public_key().to_string());
+    }
+    let configs = DEMO_PORTS.iter().map(|&(airline, http, console)| {
+        let mut config =
+            Config::for_airline(AirlineId::parse(airline).expect("reference ids are valid"));
+        config.http.listen = ([127, 0, 0, 1], http).into();
+        config.console.listen = ([127, 0, 0, 1], console).into();
+        config.storage.data_dir = data_dir.join(airline);
+        config.network.peers = DEMO_PORTS
+            .iter()
+            .zip(&keys)
+            .filter(|((peer, _, _), _)| *peer != airline)
+            .map(|(&(peer, port, _), key)| PeerConfig {
+                airline: AirlineId::parse(peer).expect("reference ids are valid"),
+                url: format!("http://127.0.0.1:{port}"),
+                public_key: Some(key.clone()),
+            })
+            .collect();
+        config
+    });
+    Ok(configs.collect())
+}
+
+async fn demo(data_dir: PathBuf) -> anyhow::Result<()> {
+    debug_assert_eq!(reference_airlines().len(), DEMO_PORTS.len());
+    let mut running: Vec<RunningNode> = Vec::new();
+    for config in demo_configs(&data_dir)? {
+        config.check()?;
+        running.push(startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await?);
+    }
+    println!("PassCom demo: three airlines, connected, data in {}\n", data_dir.display());
+    for node in &running {
+        println!(
+            "  {:<7} {}  console {}  admin token {}",
+            node.node.airline.name,
+            node.url(),
+            node.console_address.map_or("off".to_owned(), |a| a.to_string()),
+            node.node.admin_token.expose()
+        );
+    }
+    println!("\nAPI docs at /api/docs/ on each. Ctrl-C stops all three.");
+    shutdown_signal().await;
+    tracing::info!("shutting down the demo");
+    for node in running {
+        node.stop().await?;
+    }
+    Ok(())
+}
+
+/// Connects stdin and stdout to a console until either side closes.
+async fn console(address: String) -> anyhow::Result<()> {
+    let stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .with_context(|| format!("cannot connect to {address}"))?;
+    let (mut from_node, mut to_node) = stream.into_split();
+    let typing = tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut tokio::io::stdin(), &mut to_node).await;
+        let _ = to_node.shutdown().await;
+    });
+    tokio::io::copy(&mut from_node, &mut tokio::io::stdout()).await?;
+    typing.abort();
+    Ok(())
+}
+
+fn keygen(out: &Path) -> anyhow::Result<()> {
+    let key = AirlineKey::generate(&SystemEntropy);
+    key.write_new(out)?;
+    println!("{}", key.public_key());
+    eprintln!(
+        "wrote {}; pin the public key above in the peers' configs (network.peers.public_key)",
+        out.display()
+    );
+    Ok(())
 }
 
 fn print_openapi() -> anyhow::Result<()> {

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: an HTTP request is parsed at the edge ([`api`]) into domain values
 //! (`passcom_core`), handed to the service that owns the use case ([`accounts`], [`sales`],
-//! [`schedule`]), which reads and writes through the [`store`]. [`node`] builds the services
+//! [`schedule`]), which reads and writes through the [`store`]. The [`network`] talks to the
+//! other airlines; the [`console`] serves the airline's operators. [`node`] builds the services
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
 //! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
 //! flight in memory. Time and randomness come from
@@ -14,6 +15,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod network;
 pub mod node;
 pub mod sales;

@@ -16,6 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use passcom_core::{Airline, AirlineId};
+use tokio::sync::watch;
 
 use crate::accounts::{Accounts, PasswordHasher};
 use crate::api::views::Airports;
@@ -58,6 +59,8 @@ pub struct Node {
     pub metrics: PrometheusHandle,
     /// When it started.
     pub started_at: Timestamp,
+    /// Set to ask the node to stop gracefully.
+    shutdown: watch::Sender<bool>,
 }
 
 /// Name of the generated admin token's file in the data directory.
@@ -137,7 +140,19 @@ impl Node {
             airports,
             accounts,
             admin_token,
+            shutdown: watch::Sender::new(false),
         }))
+    }
+
+    /// Asks the node to stop gracefully (the console's `shutdown`).
+    pub fn request_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Completes once the node was asked to stop.
+    pub async fn shutdown_requested(&self) {
+        let mut requested = self.shutdown.subscribe();
+        let _ = requested.wait_for(|requested| *requested).await;
     }
 
     /// Whether airline `id` is reachable now (this node always is, to itself).

@@ -1,9 +1,11 @@
-//! Serving a node: the HTTP server on a listener it is given, and the node's background tasks.
+//! Serving a node: its HTTP server and console on listeners it is given, and its background
+//! tasks.
 //!
-//! [`serve`] takes an already-bound listener, so tests bind port 0 and learn the port before
-//! the node runs; [`start`] does the binding for callers that only have a config. Shutdown is a
-//! future the caller completes: the server stops accepting, finishes the requests in flight (up
-//! to `shutdown_grace_ms`) and the background tasks stop with it.
+//! [`serve`] takes already-bound listeners, so tests bind port 0 and learn the ports before the
+//! node runs; [`start`] does the binding for callers that only have a config. Shutdown comes
+//! from the caller's future or from the node itself (the console's `shutdown`): the servers stop
+//! accepting, requests in flight get up to `shutdown_grace_ms` to finish, and the background
+//! tasks — session sweeping, the network — stop with them.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,26 +17,44 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api;
 use crate::clock::{Clock, Entropy};
 use crate::config::Config;
 use crate::node::Node;
+use crate::{api, console, network};
 
-/// Serves `node` on `listener` until `shutdown` completes.
+/// The sockets a node serves on.
+pub struct Listeners {
+    /// Customer, admin and peer API.
+    pub http: TcpListener,
+    /// The admin console, if enabled.
+    pub console: Option<TcpListener>,
+}
+
+/// Serves `node` on `listeners` until `shutdown` completes or the node asks to stop.
 pub async fn serve(
     node: Arc<Node>,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stopping, stop) = watch::channel(false);
-    let sweeper = tokio::spawn(sweep_sessions(node.clone(), stop.clone()));
-    let network = tokio::spawn(crate::network::run(node.clone(), stop.clone()));
+    let mut tasks = vec![
+        tokio::spawn(sweep_sessions(node.clone(), stop.clone())),
+        tokio::spawn(network::run(node.clone(), stop.clone())),
+    ];
+    if let Some(listener) = listeners.console {
+        tasks.push(tokio::spawn(console::serve(node.clone(), listener)));
+    }
     let grace = Duration::from_millis(node.config.limits.shutdown_grace_ms);
     let mut stopping_seen = stop.clone();
-    let server = axum::serve(listener, api::router(node)).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stopping.send(true);
-    });
+    let asked = node.clone();
+    let server =
+        axum::serve(listeners.http, api::router(node)).with_graceful_shutdown(async move {
+            tokio::select! {
+                () = shutdown => {}
+                () = asked.shutdown_requested() => {}
+            }
+            let _ = stopping.send(true);
+        });
     let served = tokio::select! {
         served = server => served.context("the HTTP server failed"),
         // Once shutdown begins, requests in flight get `grace` to finish.
@@ -43,16 +63,14 @@ pub async fn serve(
             Ok(())
         }
     };
-    sweeper.abort();
-    network.abort();
+    tasks.iter().for_each(JoinHandle::abort);
     served
 }
 
 /// Deletes expired sessions every `session_sweep_interval_ms` until told to stop.
 async fn sweep_sessions(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(Duration::from_millis(
-        node.config.limits.session_sweep_interval_ms.max(1),
-    ));
+    let interval = Duration::from_millis(node.config.limits.session_sweep_interval_ms.max(1));
+    let mut every = tokio::time::interval(interval);
     loop {
         tokio::select! {
             _ = every.tick() => {
@@ -74,8 +92,10 @@ pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
 pub struct RunningNode {
     /// The node.
     pub node: Arc<Node>,
-    /// Where it listens.
+    /// Where its HTTP API listens.
     pub address: SocketAddr,
+    /// Where its console listens, if enabled.
+    pub console_address: Option<SocketAddr>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: JoinHandle<anyhow::Result<()>>,
 }
@@ -91,23 +111,40 @@ impl RunningNode {
         let _ = self.shutdown.send(());
         self.server.await.context("the server task failed")?
     }
+
+    /// Waits until it stops by itself (asked from its console).
+    pub async fn stopped(&mut self) -> anyhow::Result<()> {
+        (&mut self.server).await.context("the server task failed")?
+    }
 }
 
-/// Builds the node `config` describes, binds its listen address and serves it in the background.
+/// Builds the node `config` describes, binds its addresses and serves it in the background.
 pub async fn start(
     config: Config,
     clock: Arc<dyn Clock>,
     entropy: Arc<dyn Entropy>,
 ) -> anyhow::Result<RunningNode> {
     let listen = config.http.listen;
-    let listener =
+    let http =
         TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    let address = listener.local_addr()?;
+    let console = match config.console.enabled {
+        true => {
+            let listen = config.console.listen;
+            Some(
+                TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen} (console)"))?,
+            )
+        }
+        false => None,
+    };
+    let address = http.local_addr()?;
+    let console_address = console.as_ref().map(TcpListener::local_addr).transpose()?;
     let node = Node::open(config, clock, entropy).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
-    let server = tokio::spawn(serve(node.clone(), listener, async move {
+    let server = tokio::spawn(serve(node.clone(), Listeners { http, console }, async move {
         let _ = stop.await;
     }));
-    tracing::info!(airline = %node.airline.id, url = %format!("http://{address}"), "serving");
-    Ok(RunningNode { node, address, shutdown, server })
+    tracing::info!(airline = %node.airline.id, url = %format!("http://{address}"), console = ?console_address, "serving");
+    Ok(RunningNode { node, address, console_address, shutdown, server })
 }

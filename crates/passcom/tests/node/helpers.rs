@@ -29,6 +29,7 @@ pub struct TestNode {
 pub fn test_config(airline: &str, dir: &std::path::Path) -> Config {
     let mut config = Config::for_airline(AirlineId::parse(airline).unwrap());
     config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.console.listen = "127.0.0.1:0".parse().unwrap();
     config.storage.data_dir = dir.to_owned();
     config.admin.token = Some(Secret::new(ADMIN_TOKEN));
     config.seed.days = 3;

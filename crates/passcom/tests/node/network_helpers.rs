@@ -93,6 +93,14 @@ pub struct TestNetwork {
     dirs: BTreeMap<String, TempDir>,
 }
 
+impl TestNetwork {
+    /// The signing key of `airline`, as its node has it.
+    pub fn key(&self, airline: &str) -> AirlineKey {
+        AirlineKey::load_or_create(&self.dirs[airline].path().join("peer.key"), &SystemEntropy)
+            .unwrap()
+    }
+}
+
 /// The network protocols' timing in tests: fast, so that tests are quick.
 pub const HEARTBEAT_INTERVAL_MS: u64 = 200;
 pub const HEARTBEAT_TIMEOUT_MS: u64 = 150;

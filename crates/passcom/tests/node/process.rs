@@ -25,7 +25,7 @@ struct NodeProcess {
 fn write_config(dir: &Path, airline: &str) -> PathBuf {
     let path = dir.join(format!("{airline}.toml"));
     let config = format!(
-        "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"127.0.0.1:0\"\n[storage]\ndata_dir = \"{}\"\n\
+        "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"127.0.0.1:0\"\n[console]\nlisten = \"127.0.0.1:0\"\n[storage]\ndata_dir = \"{}\"\n\
          [admin]\ntoken = \"{ADMIN_TOKEN}\"\n[seed]\ndays = 2\n[passwords]\nmemory_kib = 64\niterations = 1\n",
         dir.join("data").display()
     );

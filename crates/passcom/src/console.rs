@@ -1,0 +1,319 @@
+//! The admin console: a line protocol over TCP for the airline's operators.
+//!
+//! `nc 127.0.0.1 7770` or `passcom console 127.0.0.1:7770`. The node greets with a banner; every
+//! answer ends with a prompt (`rumos> `, no newline), so a client knows when an answer is
+//! complete. Nothing but `help`, `auth` and `quit` works before `auth <admin token>`; three
+//! wrong tokens close the connection. An unknown command gets a message and the connection stays
+//! open. The console listens on a loopback address unless configured otherwise
+//! (`console.allow_remote`), because the admin token travels in clear text.
+//!
+//! Commands:
+//!
+//! | command | what |
+//! |---|---|
+//! | `help` | the commands |
+//! | `auth <token>` | authenticate with the node's admin token |
+//! | `info` | the airline, version, uptime, addresses, key, log head, flights, peers |
+//! | `peers` | each peer: address, status and since when, last heartbeat |
+//! | `replication` | each replica: position, owner's head, lag, last applied |
+//! | `addconn <airline> <url> [public-key]` | add (or move) a peer, pinning its key; persisted |
+//! | `rmconn <airline>` | remove a peer; persisted |
+//! | `flights [airline] [date]` | flights known here, with free seats and whether their owner answers |
+//! | `quit` | close this connection |
+//! | `shutdown` | stop the node gracefully |
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use passcom_core::{AirlineId, time};
+use subtle::ConstantTimeEq;
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+
+use crate::node::Node;
+
+/// Wrong tokens before the connection is closed.
+const AUTH_ATTEMPTS_MAX: u32 = 3;
+
+const HELP: &str = "\
+commands:
+  help                                   this list
+  auth <token>                           authenticate with the admin token (first)
+  info                                   this node: airline, uptime, addresses, log head, peers
+  peers                                  peers: address, status, since, last heartbeat
+  replication                            replicas: position, owner's head, lag
+  addconn <airline> <url> [public-key]   add or move a peer, pinning its key
+  rmconn <airline>                       remove a peer
+  flights [airline] [YYYY-MM-DD]         flights known here (at most 50)
+  quit                                   close this connection
+  shutdown                               stop the node gracefully";
+
+/// Serves the console of `node` on `listener` until the node stops.
+pub async fn serve(node: Arc<Node>, listener: TcpListener) {
+    let connections = Arc::new(Semaphore::new(node.config.console.connections_max.max(1)));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            let mut stream = stream;
+            let _ = stream.write_all(b"too many consoles are open; try again later\n").await;
+            continue;
+        };
+        let node = node.clone();
+        tokio::spawn(async move {
+            if let Err(error) = session(&node, stream).await {
+                tracing::debug!(%error, "console connection ended");
+            }
+            drop(permit);
+        });
+    }
+}
+
+/// What a command does to the connection.
+enum Next {
+    Continue,
+    Close,
+}
+
+/// One console connection.
+async fn session(node: &Node, stream: TcpStream) -> std::io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut lines = BufReader::new(reader);
+    let prompt = format!("{}> ", node.airline.id);
+    let banner = format!(
+        "PassCom {} console — {} ({}). Type help. Authenticate first: auth <token>\n{prompt}",
+        env!("CARGO_PKG_VERSION"),
+        node.airline.name,
+        node.airline.id
+    );
+    writer.write_all(banner.as_bytes()).await?;
+    let mut authenticated = false;
+    let mut failures = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let limit = node.config.console.line_bytes_max as u64 + 1;
+        let read = (&mut lines).take(limit).read_until(b'\n', &mut line).await?;
+        if read == 0 {
+            return Ok(());
+        }
+        if line.len() as u64 >= limit && !line.ends_with(b"\n") {
+            writer.write_all(b"error: line too long\n").await?;
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&line).trim().to_owned();
+        let (answer, next) = answer(node, &text, &mut authenticated, &mut failures).await;
+        if !answer.is_empty() {
+            writer.write_all(answer.as_bytes()).await?;
+            writer.write_all(b"\n").await?;
+        }
+        if let Next::Close = next {
+            return Ok(());
+        }
+        writer.write_all(prompt.as_bytes()).await?;
+    }
+}
+
+/// The answer to one command line.
+async fn answer(
+    node: &Node,
+    line: &str,
+    authenticated: &mut bool,
+    failures: &mut u32,
+) -> (String, Next) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some((&command, args)) = words.split_first() else {
+        return (String::new(), Next::Continue);
+    };
+    match (command, *authenticated) {
+        ("help", _) => (HELP.to_owned(), Next::Continue),
+        ("quit" | "exit", _) => ("bye".to_owned(), Next::Close),
+        ("auth", _) => authenticate(node, args, authenticated, failures),
+        (_, false) => ("error: authenticate first: auth <token>".to_owned(), Next::Continue),
+        ("info", true) => (info(node).await, Next::Continue),
+        ("peers", true) => (peers(node), Next::Continue),
+        ("replication", true) => (replication(node), Next::Continue),
+        ("addconn", true) => (addconn(node, args).await, Next::Continue),
+        ("rmconn", true) => (rmconn(node, args).await, Next::Continue),
+        ("flights", true) => (flights(node, args), Next::Continue),
+        ("shutdown", true) => {
+            tracing::info!("shutdown requested from the console");
+            node.request_shutdown();
+            ("shutting down".to_owned(), Next::Close)
+        }
+        (other, true) => (format!("error: unknown command {other:?}; type help"), Next::Continue),
+    }
+}
+
+fn authenticate(
+    node: &Node,
+    args: &[&str],
+    authenticated: &mut bool,
+    failures: &mut u32,
+) -> (String, Next) {
+    let [token] = args else { return ("error: usage: auth <token>".to_owned(), Next::Continue) };
+    let matches: bool = token.as_bytes().ct_eq(node.admin_token.expose().as_bytes()).into();
+    if matches {
+        *authenticated = true;
+        return ("ok: authenticated".to_owned(), Next::Continue);
+    }
+    *failures += 1;
+    if *failures >= AUTH_ATTEMPTS_MAX {
+        return ("error: wrong token; closing".to_owned(), Next::Close);
+    }
+    ("error: wrong token".to_owned(), Next::Continue)
+}
+
+async fn info(node: &Node) -> String {
+    let now = node.clock.now();
+    let uptime = now.duration_since(node.started_at);
+    let log_head = node
+        .store
+        .log_head()
+        .await
+        .map_or_else(|error| format!("unknown ({error})"), |head| head.to_string());
+    let (own, others) = node.catalog.counts(&node.airline.id);
+    let peers = node.network.peers();
+    let online = peers.iter().filter(|peer| node.is_online(&peer.airline)).count();
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "airline      {} ({}), designator {}",
+        node.airline.name, node.airline.id, node.airline.designator
+    );
+    let _ = writeln!(text, "version      {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(text, "started      {} (up {}s)", node.started_at, uptime.as_secs());
+    let _ = writeln!(text, "http         {}", node.config.http.listen);
+    let _ = writeln!(text, "public key   {}", node.network.public_key());
+    let _ = writeln!(text, "log head     {log_head}");
+    let _ = writeln!(text, "flights      {own} own, {others} replicated");
+    let _ = write!(text, "peers        {} ({online} online)", peers.len());
+    for peer in &peers {
+        let _ = write!(text, "\n  {:<10} {:<8} {}", peer.airline, peer.status, peer.url);
+    }
+    text
+}
+
+fn peers(node: &Node) -> String {
+    let peers = node.network.peers();
+    if peers.is_empty() {
+        return "no peers".to_owned();
+    }
+    let mut text = format!(
+        "{:<10} {:<8} {:<26} {:<30} {}",
+        "airline", "status", "since", "last heartbeat", "url"
+    );
+    for peer in peers {
+        let last = peer.last_heartbeat.map_or("never".to_owned(), |at| at.to_string());
+        let _ = write!(
+            text,
+            "\n{:<10} {:<8} {:<26} {:<30} {}",
+            peer.airline,
+            peer.status,
+            peer.since.to_string(),
+            last,
+            peer.url
+        );
+    }
+    text
+}
+
+fn replication(node: &Node) -> String {
+    let peers = node.network.peers();
+    if peers.is_empty() {
+        return "no replicas".to_owned();
+    }
+    let mut text = format!(
+        "{:<10} {:>10} {:>10} {:>8}  {}",
+        "owner", "position", "head", "lag", "last applied"
+    );
+    for peer in peers {
+        let lag = peer.log_head.saturating_sub(peer.replica_position);
+        let last = peer.last_applied_at.map_or("never".to_owned(), |at| at.to_string());
+        let _ = write!(
+            text,
+            "\n{:<10} {:>10} {:>10} {:>8}  {last}",
+            peer.airline, peer.replica_position, peer.log_head, lag
+        );
+    }
+    text
+}
+
+async fn addconn(node: &Node, args: &[&str]) -> String {
+    let (airline, url, key) = match args {
+        [airline, url] => (airline, url, None),
+        [airline, url, key] => (airline, url, Some(key.to_string())),
+        _ => return "error: usage: addconn <airline> <url> [public-key]".to_owned(),
+    };
+    let airline = match AirlineId::parse(airline) {
+        Ok(airline) => airline,
+        Err(error) => return format!("error: {}", error.message()),
+    };
+    match node.network.add_peer(node, airline.clone(), url.to_string(), key).await {
+        Ok(()) => format!("ok: {airline} at {url}; heartbeats start now"),
+        Err(error) => format!("error: {error}"),
+    }
+}
+
+async fn rmconn(node: &Node, args: &[&str]) -> String {
+    let [airline] = args else { return "error: usage: rmconn <airline>".to_owned() };
+    let airline = match AirlineId::parse(airline) {
+        Ok(airline) => airline,
+        Err(error) => return format!("error: {}", error.message()),
+    };
+    match node.network.remove_peer(node, airline.clone()).await {
+        Ok(true) => format!("ok: {airline} removed"),
+        Ok(false) => format!("error: {airline} is not a peer"),
+        Err(error) => format!("error: {error}"),
+    }
+}
+
+/// Most flights `flights` lists.
+const FLIGHTS_LISTED_MAX: usize = 50;
+
+fn flights(node: &Node, args: &[&str]) -> String {
+    let mut airline = None;
+    let mut date = None;
+    for arg in args {
+        match (time::parse_date(arg), AirlineId::parse(arg)) {
+            (Ok(parsed), _) => date = Some(parsed),
+            (_, Ok(parsed)) => airline = Some(parsed),
+            _ => return format!("error: {arg:?} is neither an airline nor a date (YYYY-MM-DD)"),
+        }
+    }
+    let mut listed = node.catalog.matching(|flight| {
+        airline.as_ref().is_none_or(|a| flight.airline == *a)
+            && date.is_none_or(|d| flight.id.date() == d)
+    });
+    listed.sort_by_key(|entry| (entry.flight.departure, entry.flight.id));
+    let total = listed.len();
+    let mut text = format!("{total} flights");
+    for entry in listed.iter().take(FLIGHTS_LISTED_MAX) {
+        let flight = &entry.flight;
+        let zone = node
+            .airports
+            .get(&flight.origin)
+            .map(|a| a.time_zone.clone())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let owner = if node.is_online(&flight.airline) { "online" } else { "offline" };
+        let _ = write!(
+            text,
+            "\n{:<18} {}-{} {} {:>3} free {:<9} {:<7} {owner}",
+            flight.id.to_string(),
+            flight.origin,
+            flight.destination,
+            time::rfc3339_local(flight.departure, &zone),
+            entry.seats_available,
+            flight.status.as_str(),
+            flight.airline.as_str(),
+        );
+    }
+    if total > FLIGHTS_LISTED_MAX {
+        let _ = write!(
+            text,
+            "\n… {} more; narrow with an airline and a date",
+            total - FLIGHTS_LISTED_MAX
+        );
+    }
+    text
+}
