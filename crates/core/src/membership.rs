@@ -20,6 +20,11 @@
 //!
 //! A newly joined peer is offline until its first answer, and is sent a heartbeat at once.
 //!
+//! A peer that *contacts* this node (its own signed heartbeat arrives) while this node thinks it
+//! offline is sent a heartbeat at once, instead of at the next interval: it is evidently back,
+//! and the sooner this node knows, the sooner it sells that airline's seats again. Only the
+//! answer to this node's own heartbeat changes the status.
+//!
 //! # Caveats
 //!
 //! - Status is this node's view only: two nodes may disagree about a third while a link is
@@ -120,6 +125,13 @@ pub enum Event {
         /// Now.
         now: Timestamp,
     },
+    /// A peer contacted this node (its heartbeat arrived).
+    Contacted {
+        /// The peer.
+        peer: AirlineId,
+        /// Now.
+        now: Timestamp,
+    },
     /// A peer was removed (`rmconn`).
     Left {
         /// The peer.
@@ -217,6 +229,7 @@ impl Membership {
         match event {
             Event::Tick { now } => self.tick(now),
             Event::Joined { peer, url, now } => self.join(peer, url, now),
+            Event::Contacted { peer, now } => self.contacted(&peer, now),
             Event::Left { peer } => {
                 self.peers.remove(&peer);
                 Vec::new()
@@ -272,6 +285,15 @@ impl Membership {
         peer.outstanding = Some(Outstanding { number, deadline: now + timeout });
         peer.next_heartbeat = now + interval;
         Action::SendHeartbeat { peer: id.clone(), url: peer.url.clone(), number }
+    }
+
+    fn contacted(&mut self, id: &AirlineId, now: Timestamp) -> Vec<Action> {
+        match self.peers.get(id) {
+            Some(peer) if peer.status == Status::Offline && peer.outstanding.is_none() => {
+                vec![self.send(id, now)]
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn answered(

@@ -103,6 +103,9 @@ impl Runner for MembershipRunner {
                 self.step(membership::Event::Joined { peer, url, now })
             }
             "leave" => self.step(membership::Event::Left { peer: Self::peer(command)? }),
+            "contacted" => {
+                self.step(membership::Event::Contacted { peer: Self::peer(command)?, now })
+            }
             "answer" => {
                 let (number, log_head) = (number(command, "number")?, number(command, "head")?);
                 self.step(membership::Event::Answered {

@@ -71,7 +71,10 @@ pub struct NetworkConfig {
     pub request_timeout_ms: u64,
     /// How far a signed request's timestamp may be from this node's clock.
     pub clock_skew_ms_max: u64,
-    /// Most change-log entries one replication push or pull covers.
+    /// Largest body of a request from a peer (a pushed batch carries whole flights).
+    pub peer_request_bytes_max: usize,
+    /// Most change-log entries one replication push or pull covers. A batch carries each flight
+    /// once, so its size is bounded by the owner's flights whatever this is.
     pub replication_batch_entries_max: u64,
     /// Wait before pulling again after a failed pull.
     pub replication_retry_ms: u64,
@@ -92,7 +95,8 @@ impl Default for NetworkConfig {
             heartbeat_timeout_ms: 3000,
             request_timeout_ms: 5000,
             clock_skew_ms_max: 30_000,
-            replication_batch_entries_max: 5000,
+            peer_request_bytes_max: 64 * 1024 * 1024,
+            replication_batch_entries_max: 100_000,
             replication_retry_ms: 1000,
             log_entries_kept: 1_000_000,
             log_prune_interval_ms: 60_000,

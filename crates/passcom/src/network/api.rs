@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{OriginalUri, Request, State};
+use axum::extract::{DefaultBodyLimit, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -39,16 +39,18 @@ pub struct Caller(pub AirlineId);
 
 /// The peer API's routes, each behind signature checking.
 pub fn routes(node: Arc<Node>) -> Router<Arc<Node>> {
+    let body_limit = node.network.config.peer_request_bytes_max;
     Router::new()
         .route("/heartbeat", post(heartbeat))
         .route("/catalog", get(catalog).post(push))
         .route("/flights/{id}/seats", get(seats))
         .layer(middleware::from_fn_with_state(node, authenticate))
+        .layer(DefaultBodyLimit::max(body_limit))
 }
 
 /// Checks the request's signature; signs the answer.
 async fn authenticate(State(node): State<Arc<Node>>, request: Request, next: Next) -> Response {
-    let limit = node.config.limits.request_body_bytes_max;
+    let limit = node.network.config.peer_request_bytes_max;
     let (parts, body) = request.into_parts();
     let nonce = header(&parts, signing::NONCE)
         .filter(|nonce| signing::well_formed_nonce(nonce))
@@ -141,7 +143,7 @@ async fn heartbeat(
             "a heartbeat speaks for its signer only",
         ));
     }
-    node.network.head_seen(caller, heartbeat.log_head).await;
+    node.network.heard_from(caller, heartbeat.log_head).await;
     let log_head = node.store.log_head().await?;
     Ok(Json(HeartbeatAnswer {
         airline: node.airline.clone(),

@@ -89,7 +89,7 @@ enum Event {
     Leave { peer: AirlineId },
     HeartbeatAnswered { peer: AirlineId, number: u64, answer: HeartbeatAnswer },
     HeartbeatFailed { peer: AirlineId, number: u64 },
-    HeadSeen { owner: AirlineId, head: u64 },
+    HeardFrom { peer: AirlineId, log_head: u64 },
     Pulled { owner: AirlineId, since: u64, answer: CatalogAnswer },
     PullFailed { owner: AirlineId, since: u64 },
     Acknowledged { peer: AirlineId, position: u64 },
@@ -241,9 +241,9 @@ impl Network {
         Ok(true)
     }
 
-    /// A peer says its log head is `head` (in its heartbeat).
-    pub async fn head_seen(&self, owner: AirlineId, head: u64) {
-        self.send(Event::HeadSeen { owner, head }).await;
+    /// A peer's heartbeat arrived: it is alive, and its log head is `log_head`.
+    pub async fn heard_from(&self, peer: AirlineId, log_head: u64) {
+        self.send(Event::HeardFrom { peer, log_head }).await;
     }
 
     /// A peer pushed `batch` of its catalog; answers the replica's position once applied.
@@ -414,8 +414,11 @@ impl Driver {
             Event::HeartbeatFailed { peer, number } => {
                 self.membership_step(membership::Event::Failed { peer, number, now }).await;
             }
-            Event::HeadSeen { owner, head } => {
-                let _ = self.replica_step(&owner, ReplicaEvent::HeadSeen { head, now }).await;
+            Event::HeardFrom { peer, log_head } => {
+                self.membership_step(membership::Event::Contacted { peer: peer.clone(), now })
+                    .await;
+                let _ =
+                    self.replica_step(&peer, ReplicaEvent::HeadSeen { head: log_head, now }).await;
             }
             Event::Pulled { owner, since, answer } => {
                 let event =

@@ -171,3 +171,44 @@ fn passcom_flight(network: &crate::network_helpers::TestNetwork, id: &str) -> pa
     let flight = network.node("giro").running.node.catalog.get(id.parse().unwrap()).unwrap();
     (*flight).clone()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_genuine_push_larger_than_a_customer_request_is_accepted() {
+    let network = spawn_network(&["rumos", "giro"]).await;
+    network.wait_all_online().await;
+    let rumos = network.node("rumos");
+    let giro_node = &network.node("giro").running.node;
+    // Giro's flights, changed (a fare rise), well over the customer API's 64 KiB limit.
+    let mut flights: Vec<Value> = giro_node
+        .catalog
+        .matching(|flight| flight.airline.as_str() == "giro")
+        .into_iter()
+        .map(|entry| {
+            let mut flight = (*entry.flight).clone();
+            flight.version += 1;
+            flight.price = passcom_core::Money::fare(flight.price.cents() + 100).unwrap();
+            json!({"flight": flight, "seats_available": 180})
+        })
+        .collect();
+    // A flight twice in one batch is applied twice, which changes nothing the second time.
+    while flights.len() < 600 {
+        flights.extend(flights.clone());
+    }
+    let head = giro_node.store.log_head().await.unwrap();
+    let batch =
+        serde_json::to_vec(&json!({"after": 0, "up_to": head + 1, "flights": flights})).unwrap();
+    assert!(batch.len() > 64 * 1024, "the batch is {} bytes", batch.len());
+    let key = network.key("giro");
+    let forgery = Forgery {
+        key: &key,
+        claimed_sender: "giro",
+        signed_receiver: "rumos",
+        timestamp_ms: jiff::Timestamp::now().as_millisecond(),
+        nonce: nonce(),
+        signed_body: &batch,
+        sent_body: &batch,
+    };
+    let pushed = send(rumos, "POST", "/peer/v1/catalog", &forgery).await;
+    assert_eq!(pushed.status, StatusCode::OK, "{pushed:?}");
+    assert_eq!(pushed.body["position"], head + 1);
+}
