@@ -36,10 +36,21 @@ pub async fn serve(
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let network = network::start(node.clone()).await?;
+    serve_started(node, network, listeners, shutdown).await
+}
+
+/// [`serve`], once the node's network has started.
+async fn serve_started(
+    node: Arc<Node>,
+    network: network::Started,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stopping, stop) = watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(sweep_sessions(node.clone(), stop.clone())),
-        tokio::spawn(network::run(node.clone(), stop.clone())),
+        tokio::spawn(network.run(stop.clone())),
     ];
     if let Some(listener) = listeners.console {
         tasks.push(tokio::spawn(console::serve(node.clone(), listener)));
@@ -141,10 +152,16 @@ pub async fn start(
     let address = http.local_addr()?;
     let console_address = console.as_ref().map(TcpListener::local_addr).transpose()?;
     let node = Node::open(config, clock, entropy).await?;
+    let network = network::start(node.clone()).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
-    let server = tokio::spawn(serve(node.clone(), Listeners { http, console }, async move {
-        let _ = stop.await;
-    }));
+    let server = tokio::spawn(serve_started(
+        node.clone(),
+        network,
+        Listeners { http, console },
+        async move {
+            let _ = stop.await;
+        },
+    ));
     tracing::info!(airline = %node.airline.id, url = %format!("http://{address}"), console = ?console_address, "serving");
     Ok(RunningNode { node, address, console_address, shutdown, server })
 }

@@ -279,21 +279,29 @@ fn check_url(url: &str) -> Result<(), NetworkError> {
     Ok(())
 }
 
-/// Runs the network of `node` until `stop` says to stop.
-pub async fn run(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
-    let Some(inbox) =
-        node.network.inbox_receiver.lock().expect("the inbox lock is never poisoned").take()
-    else {
-        tracing::error!("the network driver was started twice");
-        return;
-    };
-    let mut driver = match Driver::start(node.clone(), inbox).await {
-        Ok(driver) => driver,
-        Err(error) => {
-            tracing::error!(%error, "the network cannot start");
-            return;
-        }
-    };
+/// The network of a node, its peers joined, ready to run.
+pub struct Started(Driver);
+
+/// Joins the peers of `node` (from configuration and from earlier `addconn`s) and publishes
+/// them, so that the node knows its peers from the moment it serves; [`Started::run`] then runs
+/// the protocols.
+pub async fn start(node: Arc<Node>) -> anyhow::Result<Started> {
+    let inbox =
+        node.network.inbox_receiver.lock().expect("the inbox lock is never poisoned").take();
+    let inbox = inbox
+        .ok_or_else(|| anyhow::anyhow!("the network of {} was started twice", node.airline.id))?;
+    Ok(Started(Driver::start(node, inbox).await?))
+}
+
+impl Started {
+    /// Runs the network until `stop` says to stop.
+    pub async fn run(self, stop: watch::Receiver<bool>) {
+        run(self.0, stop).await;
+    }
+}
+
+async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
+    let node = driver.node.clone();
     let config = node.network.config.clone();
     let mut ticker = tokio::time::interval(Duration::from_millis(config.tick_interval_ms.max(1)));
     let mut prune =
