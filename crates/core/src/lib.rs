@@ -19,6 +19,7 @@ pub mod itinerary;
 pub mod money;
 pub mod parse;
 pub mod reference;
+pub mod search;
 pub mod seat;
 pub mod time;
 

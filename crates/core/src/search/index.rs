@@ -1,0 +1,364 @@
+//! The search index: every known flight, arranged for the rounds of the search, kept current
+//! by small updates.
+//!
+//! Flights are grouped into *routes*: one route per origin, destination and airline, holding
+//! its departures in time order. A search scans a route from the first departure a passenger
+//! could still board, so each route is a sorted vector searched by bisection. Each departure
+//! also carries the lowest fare and the earliest arrival of itself and every later departure
+//! of its route: a scan stops as soon as nothing further along can beat what it has found.
+//!
+//! Updates touch one route: inserting, moving or removing a departure shifts the rest of that
+//! route's vector and refreshes the running minimums before it, in time linear in the route's
+//! length (tens to hundreds of departures), never in the size of the network.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::airline::AirlineId;
+use crate::airport::AirportCode;
+use crate::flight::{Flight, FlightId, FlightStatus};
+
+/// Nanoseconds in a minute: the engine measures time in nanoseconds since the Unix epoch.
+pub(super) const MINUTE_NANOS: i64 = 60_000_000_000;
+
+/// An airport's position in the index's tables.
+pub(super) type AirportIndex = u32;
+/// An airline's position in the index's tables.
+pub(super) type AirlineIndex = u32;
+/// A flight's position in the index's tables.
+pub(super) type Slot = u32;
+
+/// Every known flight and its seats available, arranged for itinerary search.
+///
+/// It is built empty and kept current with [`upsert`](Self::upsert), [`remove`](Self::remove)
+/// and [`set_seats_available`](Self::set_seats_available), each a small change to one route:
+/// there is no rebuild, and a search always sees the flights as they are. It holds any number
+/// of days; a search looks only at the departures its query can use.
+///
+/// Updates take `&mut self` and searches `&self`: a node shares one index behind a
+/// reader-writer lock, so searches run in parallel and an update waits for them only as long
+/// as one search takes.
+///
+/// Cancelled flights stay in the index (a search can say what it knows about them) but are
+/// never proposed. So are flights that would arrive before they depart, start and end at the
+/// same airport, or lie outside the years 1678 to 2262 (the range of the engine's clock);
+/// the domain's own checks refuse all of these long before they could get here.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    airports: Interner<AirportCode>,
+    airlines: Interner<AirlineId>,
+    by_id: HashMap<FlightId, Slot>,
+    slots: Vec<Option<Entry>>,
+    free_slots: Vec<Slot>,
+    route_by_key: HashMap<(AirportIndex, AirportIndex, AirlineIndex), u32>,
+    routes: Vec<Route>,
+    /// Routes leaving each airport, by destination then airline.
+    routes_from: Vec<Vec<u32>>,
+    /// Routes arriving at each airport.
+    routes_to: Vec<Vec<u32>>,
+    /// How many searchable flights depart or arrive off a whole minute.
+    off_minute_flights: usize,
+}
+
+/// One flight as the index holds it.
+#[derive(Debug)]
+pub(super) struct Entry {
+    pub(super) flight: Arc<Flight>,
+    pub(super) seats_available: u32,
+    /// The route it is scheduled on; `None` when it is not searchable (cancelled…).
+    route: Option<u32>,
+}
+
+/// The departures of one airline from one airport to another, in time order.
+#[derive(Debug)]
+pub(super) struct Route {
+    pub(super) origin: AirportIndex,
+    pub(super) destination: AirportIndex,
+    pub(super) airline: AirlineIndex,
+    pub(super) departures: Vec<Departure>,
+    /// The shortest time in the air of any of its departures, in nanoseconds.
+    pub(super) block_nanos_min: i64,
+}
+
+/// One departure of a route, with what a scan needs to know without touching the flight.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Departure {
+    pub(super) departure: i64,
+    pub(super) arrival: i64,
+    /// Fare for one seat, in cents.
+    pub(super) fare: i64,
+    pub(super) seats_available: u32,
+    pub(super) slot: Slot,
+    /// The lowest fare of this departure and every later one of the route.
+    pub(super) fare_min_from_here: i64,
+    /// The earliest arrival of this departure and every later one of the route.
+    pub(super) arrival_min_from_here: i64,
+}
+
+impl Route {
+    /// The lowest fare of any departure, if it has any.
+    pub(super) fn fare_min(&self) -> Option<i64> {
+        self.departures.first().map(|first| first.fare_min_from_here)
+    }
+
+    /// The position of the first departure at or after `instant`.
+    pub(super) fn first_at_or_after(&self, instant: i64) -> usize {
+        self.departures.partition_point(|departure| departure.departure < instant)
+    }
+
+    /// Refreshes the running minimums of every departure before position `end`, and the
+    /// route's shortest block time.
+    fn refresh(&mut self, end: usize) {
+        let (mut fare, mut arrival) = match self.departures.get(end) {
+            Some(next) => (next.fare_min_from_here, next.arrival_min_from_here),
+            None => (i64::MAX, i64::MAX),
+        };
+        for departure in self.departures[..end].iter_mut().rev() {
+            fare = fare.min(departure.fare);
+            arrival = arrival.min(departure.arrival);
+            departure.fare_min_from_here = fare;
+            departure.arrival_min_from_here = arrival;
+        }
+        self.block_nanos_min = self
+            .departures
+            .iter()
+            .map(|departure| departure.arrival - departure.departure)
+            .min()
+            .unwrap_or(i64::MAX);
+    }
+
+    fn position(&self, departure: i64, slot: Slot) -> Result<usize, usize> {
+        self.departures
+            .binary_search_by(|probe| (probe.departure, probe.slot).cmp(&(departure, slot)))
+    }
+}
+
+/// Values numbered in order of first appearance, so tables can be indexed by number.
+#[derive(Debug)]
+struct Interner<T> {
+    values: Vec<T>,
+    numbers: HashMap<T, u32>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Self { values: Vec::new(), numbers: HashMap::new() }
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
+    fn number(&mut self, value: &T) -> u32 {
+        if let Some(&number) = self.numbers.get(value) {
+            return number;
+        }
+        let number = u32::try_from(self.values.len()).expect("fewer than 2^32 values");
+        self.values.push(value.clone());
+        self.numbers.insert(value.clone(), number);
+        number
+    }
+}
+
+/// Instant `at` in nanoseconds since the Unix epoch, if it fits the engine's clock.
+pub(super) fn nanos(at: Timestamp) -> Option<i64> {
+    i64::try_from(at.as_nanosecond()).ok()
+}
+
+impl SearchIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An index of `flights`, each with its seats available.
+    pub fn from_flights(flights: impl IntoIterator<Item = (Arc<Flight>, u32)>) -> Self {
+        let mut index = Self::new();
+        for (flight, seats_available) in flights {
+            index.upsert(flight, seats_available);
+        }
+        index
+    }
+
+    /// Adds `flight` with `seats_available`, or replaces the flight of the same id (its times,
+    /// fare, status and seats all taken from the new one).
+    pub fn upsert(&mut self, flight: impl Into<Arc<Flight>>, seats_available: u32) {
+        let flight = flight.into();
+        if let Some(&slot) = self.by_id.get(&flight.id) {
+            self.unschedule(slot);
+            let route = self.schedule(&flight, seats_available, slot);
+            self.slots[slot as usize] = Some(Entry { flight, seats_available, route });
+            return;
+        }
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                Slot::try_from(self.slots.len() - 1).expect("fewer than 2^32 flights")
+            }
+        };
+        let route = self.schedule(&flight, seats_available, slot);
+        self.by_id.insert(flight.id, slot);
+        self.slots[slot as usize] = Some(Entry { flight, seats_available, route });
+    }
+
+    /// Removes the flight `id`, returning it if it was there.
+    pub fn remove(&mut self, id: FlightId) -> Option<Arc<Flight>> {
+        let slot = self.by_id.remove(&id)?;
+        self.unschedule(slot);
+        let entry = self.slots[slot as usize].take().expect("an indexed id has an entry");
+        self.free_slots.push(slot);
+        Some(entry.flight)
+    }
+
+    /// Records that flight `id` now has `seats_available`; false if the index does not hold it.
+    pub fn set_seats_available(&mut self, id: FlightId, seats_available: u32) -> bool {
+        let Some(&slot) = self.by_id.get(&id) else { return false };
+        let entry = self.slots[slot as usize].as_mut().expect("an indexed id has an entry");
+        entry.seats_available = seats_available;
+        if let Some(route) = entry.route {
+            let departure = nanos(entry.flight.departure).expect("scheduled flights fit the clock");
+            let route = &mut self.routes[route as usize];
+            let position =
+                route.position(departure, slot).expect("scheduled flights are on their route");
+            route.departures[position].seats_available = seats_available;
+        }
+        true
+    }
+
+    /// The flight `id` and its seats available.
+    pub fn get(&self, id: FlightId) -> Option<(&Arc<Flight>, u32)> {
+        let entry = self.entry(*self.by_id.get(&id)?);
+        Some((&entry.flight, entry.seats_available))
+    }
+
+    /// How many flights it holds, cancelled ones included.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether it holds no flight.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Puts `flight` on its route if it can be proposed, returning the route.
+    fn schedule(&mut self, flight: &Flight, seats_available: u32, slot: Slot) -> Option<u32> {
+        let (departure, arrival) = (nanos(flight.departure)?, nanos(flight.arrival)?);
+        let searchable = flight.status == FlightStatus::Scheduled
+            && arrival >= departure
+            && flight.origin != flight.destination;
+        if !searchable {
+            return None;
+        }
+        if departure % MINUTE_NANOS != 0 || arrival % MINUTE_NANOS != 0 {
+            self.off_minute_flights += 1;
+        }
+        let route = self.route(flight.origin, flight.destination, &flight.airline);
+        let route = &mut self.routes[route as usize];
+        let fare = flight.price.cents();
+        let position = route.position(departure, slot).expect_err("a flight is scheduled once");
+        let new = Departure {
+            departure,
+            arrival,
+            fare,
+            seats_available,
+            slot,
+            fare_min_from_here: fare,
+            arrival_min_from_here: arrival,
+        };
+        route.departures.insert(position, new);
+        route.refresh(position + 1);
+        Some(self.route_by_key[&(route.origin, route.destination, route.airline)])
+    }
+
+    /// Takes flight `slot` off its route, if it is on one.
+    fn unschedule(&mut self, slot: Slot) {
+        let entry = self.slots[slot as usize].as_mut().expect("an indexed id has an entry");
+        let Some(route) = entry.route.take() else { return };
+        let (departure, arrival) = (
+            nanos(entry.flight.departure).expect("scheduled flights fit the clock"),
+            nanos(entry.flight.arrival).expect("scheduled flights fit the clock"),
+        );
+        if departure % MINUTE_NANOS != 0 || arrival % MINUTE_NANOS != 0 {
+            self.off_minute_flights -= 1;
+        }
+        let route = &mut self.routes[route as usize];
+        let position =
+            route.position(departure, slot).expect("scheduled flights are on their route");
+        route.departures.remove(position);
+        route.refresh(position);
+    }
+
+    /// The route of `airline` from `origin` to `destination`, made if new.
+    fn route(&mut self, origin: AirportCode, destination: AirportCode, airline: &AirlineId) -> u32 {
+        let origin = self.airport(origin);
+        let destination = self.airport(destination);
+        let airline = self.airlines.number(airline);
+        if let Some(&route) = self.route_by_key.get(&(origin, destination, airline)) {
+            return route;
+        }
+        let number = u32::try_from(self.routes.len()).expect("fewer than 2^32 routes");
+        self.routes.push(Route {
+            origin,
+            destination,
+            airline,
+            departures: Vec::new(),
+            block_nanos_min: i64::MAX,
+        });
+        self.route_by_key.insert((origin, destination, airline), number);
+        let routes = &self.routes;
+        let from = &mut self.routes_from[origin as usize];
+        let key =
+            |route: &u32| (routes[*route as usize].destination, routes[*route as usize].airline);
+        let position = from.partition_point(|other| key(other) < (destination, airline));
+        from.insert(position, number);
+        self.routes_to[destination as usize].push(number);
+        number
+    }
+
+    fn airport(&mut self, code: AirportCode) -> AirportIndex {
+        let number = self.airports.number(&code);
+        if self.routes_from.len() <= number as usize {
+            self.routes_from.resize_with(number as usize + 1, Vec::new);
+            self.routes_to.resize_with(number as usize + 1, Vec::new);
+        }
+        number
+    }
+
+    // What the engine reads.
+
+    pub(super) fn airport_index(&self, code: AirportCode) -> Option<AirportIndex> {
+        self.airports.numbers.get(&code).copied()
+    }
+
+    pub(super) fn airport_codes(&self) -> &[AirportCode] {
+        &self.airports.values
+    }
+
+    pub(super) fn airline_ids(&self) -> &[AirlineId] {
+        &self.airlines.values
+    }
+
+    pub(super) fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    pub(super) fn routes_from(&self, airport: AirportIndex) -> &[u32] {
+        &self.routes_from[airport as usize]
+    }
+
+    pub(super) fn routes_to(&self, airport: AirportIndex) -> &[u32] {
+        &self.routes_to[airport as usize]
+    }
+
+    pub(super) fn entry(&self, slot: Slot) -> &Entry {
+        self.slots[slot as usize].as_ref().expect("routes hold live slots")
+    }
+
+    /// Whether every searchable flight departs and arrives on a whole minute, so that
+    /// connection times in minutes are exact multiples of a minute in nanoseconds.
+    pub(super) fn whole_minutes(&self) -> bool {
+        self.off_minute_flights == 0
+    }
+}
