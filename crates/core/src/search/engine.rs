@@ -10,7 +10,9 @@
 use jiff::Timestamp;
 
 use super::SearchOptions;
-use super::index::{AirlineIndex, AirportIndex, Departure, MINUTE_NANOS, SearchIndex, Slot, nanos};
+use super::index::{
+    AirlineIndex, AirportIndex, Departure, Link, MINUTE_NANOS, SearchIndex, Slot, nanos,
+};
 use super::query::Query;
 use crate::airline::AirlineId;
 use crate::flight::FlightId;
@@ -175,90 +177,155 @@ impl<'a> Search<'a> {
     }
 
     /// Round 1: the first flights, leaving the origin inside the query's date and window.
+    /// Flights to the destination first: the trips they make prune the rest.
     fn first_round(&mut self) {
-        for &route_number in self.index.routes_from(self.origin) {
-            let route = &self.index.routes()[route_number as usize];
-            if !self.useful(route.destination, 1) {
+        let (to_destination, elsewhere) = self.links_from(self.origin);
+        for link in to_destination.iter().chain(elsewhere) {
+            self.first_flights(link);
+        }
+    }
+
+    /// The first flights of one route: its departures inside the window.
+    fn first_flights(&mut self, link: &Link) {
+        let passengers = i64::from(self.passengers);
+        let offline = self.offline[link.airline as usize];
+        if !self.useful(link.airport, 1) || link.fare_min == i64::MAX {
+            return;
+        }
+        let route = &self.index.routes()[link.route as usize];
+        let mut best = Best::default();
+        for departure in route.departures_from(self.window_start) {
+            if departure.departure > self.window_end
+                || best.beats_every_later(departure)
+                || self.beaten(
+                    link.airport,
+                    1,
+                    departure.fare_min_from_here * passengers,
+                    departure.arrival_min_from_here,
+                    offline,
+                )
+            {
+                break;
+            }
+            if !self.boardable(departure) || best.beats(departure) {
                 continue;
             }
-            let mut best = Best::default();
-            let start = route.first_at_or_after(self.window_start);
-            for departure in &route.departures[start..] {
-                if departure.departure > self.window_end || best.beats_every_later(departure) {
-                    break;
-                }
-                if !self.boardable(departure) || best.beats(departure) {
-                    continue;
-                }
-                if !self.window_exact && !self.query.departs_in_time(self.departure_of(departure)) {
-                    continue;
-                }
-                best.record(departure);
-                let label = Label {
-                    arrival: departure.arrival,
-                    departure: departure.departure,
-                    price: departure.fare * i64::from(self.passengers),
-                    parent: NO_PARENT,
-                    slot: departure.slot,
-                    airport: route.destination,
-                    airline: route.airline,
-                    legs: 1,
-                    offline: self.offline[route.airline as usize],
-                    alive: true,
-                    visited: bit(self.origin) | bit(route.destination),
-                };
-                self.offer(label);
+            if !self.window_exact && !self.query.departs_in_time(self.departure_of(departure)) {
+                continue;
             }
+            best.record(departure);
+            let label = Label {
+                arrival: departure.arrival,
+                departure: departure.departure,
+                price: departure.fare * passengers,
+                parent: NO_PARENT,
+                slot: departure.slot,
+                airport: link.airport,
+                airline: link.airline,
+                legs: 1,
+                offline,
+                alive: true,
+                visited: bit(self.origin) | bit(link.airport),
+            };
+            self.offer(label);
         }
     }
 
     /// Round `round` (2 or more): one more flight after each label the previous round made.
+    ///
+    /// In two passes: first every flight to the destination, so that the trips of this round
+    /// are in the destination's bag before the labels that would go on elsewhere are made,
+    /// and then everything else, pruned by them.
     fn round(&mut self, round: u8) {
         let frontier = std::mem::take(&mut self.marked);
-        for id in frontier {
-            let label = self.labels[id as usize];
-            if !label.alive || self.bounded_out(&label) {
-                continue;
-            }
-            let here = label.airport;
-            for &route_number in self.index.routes_from(here) {
-                let route = &self.index.routes()[route_number as usize];
-                let next = route.destination;
-                if next == self.origin || !self.useful(next, round) || self.visits(&label, next) {
+        for finishing in [true, false] {
+            for &id in &frontier {
+                let label = self.labels[id as usize];
+                if !label.alive || self.bounded_out(&label) {
                     continue;
                 }
-                let gaps = self.gaps[here as usize];
-                let gap =
-                    if route.airline == label.airline { gaps.same_airline } else { gaps.interline };
-                let ready = label.arrival.saturating_add(gap);
-                let mut best = Best::default();
-                let start = route.first_at_or_after(ready);
-                for departure in &route.departures[start..] {
-                    if departure.departure > self.latest_arrival
-                        || best.beats_every_later(departure)
-                    {
-                        break;
+                let (to_destination, elsewhere) = self.links_from(label.airport);
+                if finishing {
+                    for link in to_destination {
+                        self.extend(id, &label, link, round);
                     }
-                    if !self.boardable(departure) || best.beats(departure) {
-                        continue;
+                } else {
+                    for link in elsewhere {
+                        self.extend(id, &label, link, round);
                     }
-                    best.record(departure);
-                    let extended = Label {
-                        arrival: departure.arrival,
-                        departure: label.departure,
-                        price: label.price + departure.fare * i64::from(self.passengers),
-                        parent: id,
-                        slot: departure.slot,
-                        airport: next,
-                        airline: route.airline,
-                        legs: round,
-                        offline: label.offline || self.offline[route.airline as usize],
-                        alive: true,
-                        visited: label.visited | bit(next),
-                    };
-                    self.offer(extended);
                 }
             }
+        }
+    }
+
+    /// The routes leaving `airport`: those to the destination, and the others.
+    fn links_from(
+        &self,
+        airport: AirportIndex,
+    ) -> (&'a [Link], std::iter::Chain<std::slice::Iter<'a, Link>, std::slice::Iter<'a, Link>>)
+    {
+        let links = self.index.links_from(airport);
+        let start = links.partition_point(|link| link.airport < self.destination);
+        let end = start + links[start..].partition_point(|link| link.airport == self.destination);
+        (&links[start..end], links[..start].iter().chain(&links[end..]))
+    }
+
+    /// Extends `label` (number `id`) by the departures of one route that it can board.
+    fn extend(&mut self, id: u32, label: &Label, link: &Link, round: u8) {
+        let passengers = i64::from(self.passengers);
+        let next = link.airport;
+        if next == self.origin || !self.useful(next, round) || self.visits(label, next) {
+            return;
+        }
+        let gaps = self.gaps[label.airport as usize];
+        let gap = if link.airline == label.airline { gaps.same_airline } else { gaps.interline };
+        let ready = label.arrival.saturating_add(gap);
+        let offline = label.offline || self.offline[link.airline as usize];
+        // The best this route could do: its lowest fare, its shortest flight.
+        if link.fare_min == i64::MAX
+            || self.beaten(
+                next,
+                round,
+                label.price + link.fare_min * passengers,
+                ready.saturating_add(link.block_nanos_min),
+                offline,
+            )
+        {
+            return;
+        }
+        let route = &self.index.routes()[link.route as usize];
+        let mut best = Best::default();
+        for departure in route.departures_from(ready) {
+            if departure.departure > self.latest_arrival
+                || best.beats_every_later(departure)
+                || self.beaten(
+                    next,
+                    round,
+                    label.price + departure.fare_min_from_here * passengers,
+                    departure.arrival_min_from_here,
+                    offline,
+                )
+            {
+                break;
+            }
+            if !self.boardable(departure) || best.beats(departure) {
+                continue;
+            }
+            best.record(departure);
+            let extended = Label {
+                arrival: departure.arrival,
+                departure: label.departure,
+                price: label.price + departure.fare * passengers,
+                parent: id,
+                slot: departure.slot,
+                airport: next,
+                airline: link.airline,
+                legs: round,
+                offline,
+                alive: true,
+                visited: label.visited | bit(next),
+            };
+            self.offer(extended);
         }
     }
 
@@ -322,24 +389,37 @@ impl<'a> Search<'a> {
 
     /// Whether a trip found already beats every trip that could extend `label`.
     fn bounded_out(&self, label: &Label) -> bool {
-        let remaining = self.legs_max - label.legs;
-        let bound = self.bounds[usize::from(remaining)][label.airport as usize];
+        self.beaten(label.airport, label.legs, label.price, label.arrival, label.offline)
+    }
+
+    /// Whether a trip found already beats every trip that could extend any label at `airport`
+    /// after `legs` flights, costing at least `price`, landing at `arrival` or later, needing
+    /// an offline airline if `offline`.
+    fn beaten(
+        &self,
+        airport: AirportIndex,
+        legs: u8,
+        price: i64,
+        arrival: i64,
+        offline: bool,
+    ) -> bool {
+        let bound = self.bounds[usize::from(self.legs_max - legs)][airport as usize];
         if bound.legs == u8::MAX {
             return true;
         }
-        let legs = label.legs + bound.legs;
-        let price = label.price + bound.price;
-        let arrival = label.arrival.saturating_add(bound.time);
+        let legs = legs + bound.legs;
+        let price = price.saturating_add(bound.price);
+        let arrival = arrival.saturating_add(bound.time);
         self.target.iter().any(|&trip| {
             let trip = &self.labels[trip as usize];
             trip.arrival <= arrival
                 && trip.legs <= legs
                 && trip.price <= price
-                && (!trip.offline || label.offline)
+                && (!trip.offline || offline)
                 && (trip.arrival < arrival
                     || trip.legs < legs
                     || trip.price < price
-                    || (!trip.offline && label.offline))
+                    || (!trip.offline && offline))
         })
     }
 
@@ -450,33 +530,50 @@ impl<'a> Search<'a> {
         let destination = self.destination as usize;
         bounds[0][destination] = Bound { legs: 0, price: 0, time: 0 };
         let passengers = i64::from(self.passengers);
+        // Only the airports whose bounds the previous step improved can improve others.
+        let mut improved = vec![self.destination];
         for remaining in 1..=usize::from(self.legs_max) {
             let (done, todo) = bounds.split_at_mut(remaining);
             let (before, now) = (&done[remaining - 1], &mut todo[0]);
             now.copy_from_slice(before);
-            for (airport, after) in before.iter().enumerate() {
-                if after.legs == u8::MAX {
-                    continue;
-                }
-                for &route_number in self.index.routes_to(airport as AirportIndex) {
-                    let route = &self.index.routes()[route_number as usize];
-                    let Some(fare) = route.fare_min() else { continue };
-                    let from = route.origin as usize;
-                    if from == destination {
+            let mut improved_now = Vec::new();
+            for airport in improved {
+                let after = before[airport as usize];
+                for link in self.index.links_to(airport) {
+                    let from = link.airport as usize;
+                    if link.fare_min == i64::MAX || from == destination {
                         continue;
                     }
-                    let gap = if gaps_non_negative { self.gaps[from].min() } else { 0 };
                     let time = if gaps_non_negative {
-                        after.time.saturating_add(gap).saturating_add(route.block_nanos_min)
+                        after
+                            .time
+                            .saturating_add(self.gaps[from].min())
+                            .saturating_add(link.block_nanos_min)
                     } else {
                         i64::MIN / 4
                     };
+                    let candidate = Bound {
+                        legs: after.legs + 1,
+                        price: after.price + link.fare_min * passengers,
+                        time,
+                    };
                     let bound = &mut now[from];
-                    bound.legs = bound.legs.min(after.legs + 1);
-                    bound.price = bound.price.min(after.price + fare * passengers);
-                    bound.time = bound.time.min(time);
+                    if candidate.legs < bound.legs
+                        || candidate.price < bound.price
+                        || candidate.time < bound.time
+                    {
+                        if improved_now.last() != Some(&link.airport) {
+                            improved_now.push(link.airport);
+                        }
+                        bound.legs = bound.legs.min(candidate.legs);
+                        bound.price = bound.price.min(candidate.price);
+                        bound.time = bound.time.min(candidate.time);
+                    }
                 }
             }
+            improved_now.sort_unstable();
+            improved_now.dedup();
+            improved = improved_now;
         }
         bounds
     }

@@ -99,6 +99,22 @@ fn an_earlier_arrival_on_another_airline_does_not_hide_a_connection() {
     assert_eq!(trips(&search(&index, &query("GRU", "MAO"), &rules)), ["RU2>RU3"]);
 }
 
+/// Pruning by the trips already found estimates the rest of a trip from below: with the
+/// shorter of the two connection times, so a quick same-airline connection is not lost.
+#[test]
+fn a_quick_connection_on_the_same_airline_is_not_pruned_away() {
+    let rules = ConnectionRules {
+        default: ConnectionTimes { same_airline_minutes: 30, interline_minutes: 120 },
+        ..ConnectionRules::default()
+    };
+    let index = index([
+        flight("GI1", "GRU-MAO", "10:00", "13:00", 100), // found first: direct
+        flight("RU2", "GRU-BSB", "09:00", "10:00", 100),
+        flight("RU3", "BSB-MAO", "10:30", "12:00", 100), // 30 minutes later, same airline
+    ]);
+    assert_eq!(trips(&search(&index, &query("GRU", "MAO"), &rules)), ["RU2>RU3", "GI1"]);
+}
+
 // Time zones, dates and windows.
 
 fn zone(name: &str) -> TimeZone {
