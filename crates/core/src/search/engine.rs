@@ -95,7 +95,7 @@ pub(super) struct Search<'a> {
     loops_never_pay: bool,
     offline: Vec<bool>,
     /// `bounds[r][airport]`: lower bounds to reach the destination from `airport` in at most
-    /// `r` more flights.
+    /// `r` more flights, for `r` up to `legs_max - 1`.
     bounds: Vec<Vec<Bound>>,
     labels: Vec<Label>,
     bags: Vec<Vec<u32>>,
@@ -110,8 +110,8 @@ struct Bound {
     legs: u8,
     /// Lowest price for all passengers, in cents.
     price: i64,
-    /// Least time from landing here to landing there, in nanoseconds; `None` when gaps can be
-    /// negative and no such bound holds.
+    /// Least time from landing here to landing there, in nanoseconds. When a minimum gap is
+    /// negative no such bound holds, and it is so negative that it never prunes.
     time: i64,
 }
 
@@ -430,11 +430,8 @@ impl<'a> Search<'a> {
             return false;
         }
         let gaps = self.gaps[a.airport as usize];
-        let penalty = if a.airline == b.airline {
-            0
-        } else {
-            (gaps.same_airline - gaps.interline).saturating_abs()
-        };
+        let penalty =
+            if a.airline == b.airline { 0 } else { gaps.max().saturating_sub(gaps.min()) };
         if a.arrival.saturating_add(penalty) > b.arrival {
             return false;
         }
@@ -523,16 +520,18 @@ impl<'a> Search<'a> {
     /// Lower bounds from every airport to the destination within `r` flights, for every `r`
     /// up to the legs limit: a relaxation backwards from the destination, one flight per
     /// step, over each route's lowest fare and shortest block time. The time bound holds only
-    /// when no minimum gap is negative (`gaps_non_negative`); otherwise it is left at zero.
+    /// when no minimum gap is negative (`gaps_non_negative`); otherwise it never prunes.
     fn lower_bounds(&self, gaps_non_negative: bool) -> Vec<Vec<Bound>> {
         let airports = self.index.airport_codes().len();
-        let mut bounds = vec![vec![NO_BOUND; airports]; usize::from(self.legs_max) + 1];
+        // A label has made at least one flight, so no more than `legs_max - 1` are left.
+        let remaining_max = usize::from(self.legs_max.max(1) - 1);
+        let mut bounds = vec![vec![NO_BOUND; airports]; remaining_max + 1];
         let destination = self.destination as usize;
         bounds[0][destination] = Bound { legs: 0, price: 0, time: 0 };
         let passengers = i64::from(self.passengers);
         // Only the airports whose bounds the previous step improved can improve others.
         let mut improved = vec![self.destination];
-        for remaining in 1..=usize::from(self.legs_max) {
+        for remaining in 1..=remaining_max {
             let (done, todo) = bounds.split_at_mut(remaining);
             let (before, now) = (&done[remaining - 1], &mut todo[0]);
             now.copy_from_slice(before);
@@ -627,7 +626,7 @@ fn connection_gaps(index: &SearchIndex, rules: &ConnectionRules) -> Vec<Gaps> {
         if index.whole_minutes() || minutes >= 1 {
             minutes.saturating_mul(MINUTE_NANOS)
         } else {
-            (minutes - 1).saturating_mul(MINUTE_NANOS) + 1
+            minutes.saturating_sub(1).saturating_mul(MINUTE_NANOS).saturating_add(1)
         }
     };
     index

@@ -19,6 +19,7 @@ use jiff::Timestamp;
 use crate::airline::AirlineId;
 use crate::airport::AirportCode;
 use crate::flight::{Flight, FlightId, FlightStatus};
+use crate::money::FARE_CENTS_MAX;
 
 /// Nanoseconds in a minute: the engine measures time in nanoseconds since the Unix epoch.
 pub(super) const MINUTE_NANOS: i64 = 60_000_000_000;
@@ -41,10 +42,11 @@ pub(super) type Slot = u32;
 /// reader-writer lock, so searches run in parallel and an update waits for them only as long
 /// as one search takes.
 ///
-/// Cancelled flights stay in the index (a search can say what it knows about them) but are
-/// never proposed. So are flights that would arrive before they depart, start and end at the
-/// same airport, or lie outside the years 1678 to 2262 (the range of the engine's clock);
-/// the domain's own checks refuse all of these long before they could get here.
+/// Cancelled flights stay in the index (it can still say what it knows about them) but are
+/// never proposed. Neither are flights that would arrive before they depart, start and end at
+/// the same airport, cost more than a fare may (`FARE_CENTS_MAX`), or lie outside the years
+/// 1678 to 2262 (the range of the engine's clock): the domain's own checks refuse all of these
+/// long before they could get here.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     airports: Interner<AirportCode>,
@@ -90,17 +92,17 @@ pub(super) struct Link {
 /// The departures of one airline from one airport to another, in time order.
 #[derive(Debug)]
 pub(super) struct Route {
-    pub(super) origin: AirportIndex,
-    pub(super) destination: AirportIndex,
-    pub(super) airline: AirlineIndex,
+    origin: AirportIndex,
+    destination: AirportIndex,
+    airline: AirlineIndex,
     /// The departure instant of each of `departures`: bisected on its own, so that finding
     /// where to start reads a few cache lines, not a few departures each.
     departure_times: Vec<i64>,
-    pub(super) departures: Vec<Departure>,
+    departures: Vec<Departure>,
     /// The lowest fare of any of its departures, in cents; `i64::MAX` when it has none.
-    pub(super) fare_min: i64,
+    fare_min: i64,
     /// The shortest time in the air of any of its departures, in nanoseconds.
-    pub(super) block_nanos_min: i64,
+    block_nanos_min: i64,
 }
 
 /// One departure of a route, with what a scan needs to know without touching the flight.
@@ -269,7 +271,8 @@ impl SearchIndex {
         let (departure, arrival) = (nanos(flight.departure)?, nanos(flight.arrival)?);
         let searchable = flight.status == FlightStatus::Scheduled
             && arrival >= departure
-            && flight.origin != flight.destination;
+            && flight.origin != flight.destination
+            && flight.price.cents() <= FARE_CENTS_MAX;
         if !searchable {
             return None;
         }

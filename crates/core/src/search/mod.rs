@@ -55,15 +55,21 @@
 //! form a route of the index (see [`SearchIndex`]), scanned in time order from the first
 //! departure a label can board.
 //!
-//! Pruning, all exact:
-//! - *Route scans* stop when no later departure of the route is cheaper or lands earlier
-//!   than one already taken (each departure stores the lowest fare and earliest arrival from
-//!   it on), and skip a departure that costs more and lands no earlier than one taken.
-//! - *Target pruning*: before a label is kept or extended, it is compared with the trips
-//!   found so far, through lower bounds of what finishing it costs: fewest flights, lowest
-//!   fares and least time from its airport to the destination within the legs left. They
-//!   come from a backwards relaxation over routes, `legs_max` steps, at the start of each
-//!   search (so always current). A label whose every finish a found trip beats is dropped.
+//! Pruning, all exact (none of it changes the answer, which the property test checks):
+//! - *Finishing first*: each round first extends every label by the flights that land at the
+//!   destination, then by the others. The trips of the round are then known before the labels
+//!   that would go on are made, and prune them.
+//! - *Target pruning*: a label is compared with the trips found so far through lower bounds
+//!   of what finishing it costs — fewest flights, lowest fares and least time from its airport
+//!   to the destination within the legs left — and dropped when a found trip beats every
+//!   possible finish. The bounds come from a backwards relaxation over the routes' lowest
+//!   fares and shortest block times, `legs_max` steps, at the start of each search (so they
+//!   are always current). The same test is applied to a whole route before its departures
+//!   are looked at (its lowest fare, its shortest flight), and along a route's scan to
+//!   everything after the current departure (each departure stores the lowest fare and
+//!   earliest arrival from it on), which ends the scan.
+//! - *Route scans* skip a departure that costs more and lands no earlier than one already
+//!   taken from the same route.
 //! - A label is made only at an airport from which the destination is reachable in the legs
 //!   left, never at the origin, and never extended from the destination.
 //!
@@ -74,12 +80,12 @@
 //! connection times, that is when all of these hold:
 //!
 //! 1. `a` has no more flights and costs no more, and is bookable if `b` is;
-//! 2. `a` is ready for *every* next flight no later than `b`: the next connection's minimum
-//!    depends on the airline each landed with, so if they landed with the same airline (or
-//!    `g_same = g_inter` here) `a` lands no later, and otherwise
-//!    `arrival(a) + |g_same − g_inter| ≤ arrival(b)`. (Comparing arrivals alone is wrong: a
-//!    Giro label at 10:00 cannot take a Giro flight that a Rumos label at 10:00 can't, but it
-//!    can take one the Rumos label can't, and the other way round);
+//! 2. `a` can board *every* next flight `b` can: the minimum connection depends on the
+//!    airline each landed with, so if they landed with the same airline (or `g_same =
+//!    g_inter` here) `a` lands no later, and otherwise `arrival(a) + |g_same − g_inter| ≤
+//!    arrival(b)`. Comparing arrivals alone is wrong: with 45 minutes to stay on an airline
+//!    and 90 to change, a Rumos passenger landing at 10:00 makes a Rumos flight at 10:50 that
+//!    a Giro passenger landing at 9:30 misses;
 //! 3. if `a` and `b` have as many flights and the same price, `a` comes first in the tie-break
 //!    (departs later, or as late with smaller flight ids). Only price and stops carry over
 //!    unchanged to a finished trip; an earlier arrival at a connection does not (the finish
@@ -95,15 +101,25 @@
 //!
 //! *Airports twice.* Extending a label to an airport its trip already passed is not allowed,
 //! and that breaks the usual argument: `a` may dominate `b` and be unable to follow `b`'s
-//! finish because it passes an airport `a` already visited. Rule 4 restores it. But when
-//! every airport's `max(g) ≤ 2·min(g) + ` (the smallest minimum anywhere), which holds for
-//! the default rules and any sensible ones, rule 4 can go: then `a` reached that airport
-//! early enough to take from there any flight `b`'s finish takes, with fewer flights and no
-//! higher price, so `b`'s finish is strictly beaten anyway. The search checks the condition
-//! for the rules it is given and applies rule 4 only when it fails.
+//! finish because that finish passes an airport `a` already visited. Rule 4 restores it.
+//! But it weakens pruning, and it is rarely needed: if, at every airport,
+//! `max(g_same, g_inter) ≤ 2·min(g_same, g_inter) + g_least` (with `g_least` the least
+//! minimum anywhere, and none negative), then `a`, having passed that airport earlier, could
+//! have left it for any flight `b`'s finish takes from there — having landed before `b` got
+//! back to it after at least two connections — with fewer flights and no higher price. So
+//! `b`'s finish is strictly beaten by a trip the search does find, and rule 4 can go. The
+//! default rules (45 and 90 minutes) and any sensible ones satisfy this; the search checks it
+//! for the rules it is given and applies rule 4 only when it fails. (The test
+//! `a_label_that_passed_an_airport_does_not_hide_a_trip_that_goes_there_later` is a network
+//! where it fails and rule 4 is what finds the only trip.)
 //!
 //! At the destination whole trips compare plainly: arrival, stops, price, bookability, then
 //! the tie-break.
+//!
+//! *Time* is kept in nanoseconds since the epoch. `itinerary::check` counts whole minutes
+//! between landing and leaving, truncated; the engine turns each minimum into the exact
+//! threshold in nanoseconds that reproduces that count, so the two agree to the instant even
+//! on flights that do not start on a whole minute.
 //!
 //! # Updates
 //!
@@ -124,11 +140,16 @@
 //!   departure); the others are not shown, though a customer might prefer one of them.
 //! - **No time-of-day preference beyond the window**, no maximum layover: a trip with a
 //!   ten-hour connection that is the cheapest is proposed.
-//! - **Cost grows with the Pareto set.** Time is bounded by the labels made; on a network
-//!   whose fares make every combination a different trade-off, bags grow and so does the
-//!   time. The benchmark measures a realistic network, not the worst case.
-//! - **Rule 4** (when the connection rules need it) weakens pruning; such rules are
-//!   searched correctly but more slowly.
+//! - **No limit on work per query.** Time grows with the labels made; on a network whose
+//!   fares make every combination a different trade-off, bags grow and so does the time.
+//!   There is no cap that would cut a search short, because a cut answer would no longer be
+//!   the Pareto set. The benchmark measures a realistic network, not the worst case.
+//! - **Rule 4** (when the connection rules need it) weakens pruning: such rules are searched
+//!   correctly but more slowly.
+//! - **Bounds are recomputed by every search**: a pass over the routes per leg allowed, about a
+//!   quarter of a typical query's time in the benchmark. Caching them per destination would
+//!   save that but need invalidating on updates; not worth it at the times measured.
+//! - **`legs_max` above 254** is searched as 254.
 //! - **Concurrency is the caller's.** The index is a plain value: share it behind a lock.
 
 mod engine;

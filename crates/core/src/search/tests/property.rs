@@ -6,7 +6,17 @@
 //! `itinerary::check`), keeps those no trip beats on arrival, stops, price and bookability,
 //! and among trips equal on all four the one the module documentation says: latest
 //! departure, then smallest flight ids in order. The engine must return exactly that set of
-//! flight-id sequences.
+//! flight-id sequences, with the right criteria, highlights and order, and a limited answer
+//! must be the highlighted ones first, then the rest in order.
+//!
+//! Networks have three to five airports in time zones from UTC−5 to UTC (and New York, whose
+//! clocks change on the query's date), one to three airlines, up to 80 flights over two days
+//! in departure banks (so connections are close calls), fares that tie often, zero to three
+//! seats, some cancelled, some airlines offline, sometimes instants off the minute; the rules
+//! vary (defaults and per-airport times, sometimes interline shorter than same-airline) as do
+//! the legs limit (1–5), passengers, departure windows and the deadline. A second generator
+//! builds networks where passing an airport twice could pay (the module doc's rule 4), which
+//! random ones almost never are.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -21,7 +31,9 @@ use crate::airport::AirportCode;
 use crate::flight::{Flight, FlightId, FlightNumber, FlightStatus};
 use crate::itinerary::{self, ConnectionRules, ConnectionTimes};
 use crate::money::Money;
-use crate::search::{DepartureWindow, Query, SearchIndex, SearchOptions, answer_order};
+use crate::search::{
+    DepartureWindow, Highlight, Itinerary, Query, SearchIndex, SearchOptions, answer_order,
+};
 use crate::seat::Cabin;
 use crate::time;
 
@@ -79,6 +91,8 @@ struct Case {
     destination_step: usize,
     /// Whether flights on [`LOOP_PATTERN`] fly it.
     pattern: bool,
+    /// A limit on results, checked against the unlimited answer.
+    results_max: usize,
 }
 
 /// A flight departing in one of ten banks three hours apart, from 22:00 UTC the day before.
@@ -190,7 +204,7 @@ fn case_with(
                 legs_max.clone(),
             ),
             (1u32..=2, prop::option::weighted(0.4, (0i64..48, 0i64..48)), 12i64..=60),
-            (0..airports, 1..airports),
+            (0..airports, 1..airports, 0usize..=4),
         )
             .prop_map(
                 move |(
@@ -199,7 +213,7 @@ fn case_with(
                     (off_minute, offline),
                     (default_times, airport_times, legs_max),
                     (passengers, window, arrival_hours_max),
-                    (origin, destination_step),
+                    (origin, destination_step, results_max),
                 )| Case {
                     zones,
                     airlines,
@@ -215,6 +229,7 @@ fn case_with(
                     origin,
                     destination_step,
                     pattern: false,
+                    results_max,
                 },
             )
     })
@@ -431,6 +446,36 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
     for pair in answer.windows(2) {
         prop_assert_eq!(answer_order(&pair[0], &pair[1]), std::cmp::Ordering::Less);
     }
+    let bookable = || answer.iter().filter(|itinerary| itinerary.bookable);
+    let fastest = bookable().map(|itinerary| itinerary.arrival).min();
+    let cheapest = bookable().map(|itinerary| itinerary.price).min();
+    let fewest_stops = bookable().map(|itinerary| itinerary.stops).min();
+    for itinerary in &answer {
+        let expected: Vec<Highlight> = [
+            (Some(itinerary.arrival) == fastest, Highlight::Fastest),
+            (Some(itinerary.price) == cheapest, Highlight::Cheapest),
+            (Some(itinerary.stops) == fewest_stops, Highlight::FewestStops),
+        ]
+        .into_iter()
+        .filter(|(yes, _)| *yes && itinerary.bookable)
+        .map(|(_, highlight)| highlight)
+        .collect();
+        prop_assert_eq!(&itinerary.highlights, &expected);
+    }
+    // A limit keeps the highlighted first, then the rest in order; shown in order.
+    let results_max = case.results_max;
+    let options = SearchOptions { results_max, ..world.options };
+    let limited = index.search(
+        &world.query,
+        &world.rules,
+        |airline| world.offline.contains(airline),
+        &options,
+    );
+    let (highlighted, rest): (Vec<_>, Vec<_>) =
+        answer.iter().partition(|itinerary| !itinerary.highlights.is_empty());
+    let mut kept: Vec<&Itinerary> = highlighted.into_iter().chain(rest).take(results_max).collect();
+    kept.sort_by(|a, b| answer_order(a, b));
+    prop_assert_eq!(limited.iter().collect::<Vec<_>>(), kept);
     for itinerary in &answer {
         let trip: Vec<Arc<Flight>> =
             itinerary.legs.iter().map(|leg| Arc::clone(&leg.flight)).collect();
