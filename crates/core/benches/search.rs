@@ -204,17 +204,20 @@ impl Run {
         )
     }
 
-    /// ", after N paths (median)" when some queries ran out of budget.
+    /// How many paths the queries that ran out of budget had made, if any did.
     fn stopped_after(&self) -> String {
         if self.paths_when_stopped.is_empty() {
             return String::new();
         }
         let mut paths = self.paths_when_stopped.clone();
         paths.sort_unstable();
-        format!(
-            ", stopped after enumerating {:.1} million paths (median)",
-            paths[paths.len() / 2] as f64 / 1e6
-        )
+        let median = paths[paths.len() / 2];
+        let paths = if median >= 1_000_000 {
+            format!("{:.1} million", median as f64 / 1e6)
+        } else {
+            median.to_string()
+        };
+        format!("; those stopped after {paths} paths, median")
     }
 }
 
