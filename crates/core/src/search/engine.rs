@@ -180,54 +180,10 @@ impl<'a> Search<'a> {
     /// Flights to the destination first: the trips they make prune the rest.
     fn first_round(&mut self) {
         let (to_destination, elsewhere) = self.links_from(self.origin);
-        for link in to_destination.iter().chain(elsewhere) {
-            self.first_flights(link);
-        }
-    }
-
-    /// The first flights of one route: its departures inside the window.
-    fn first_flights(&mut self, link: &Link) {
-        let passengers = i64::from(self.passengers);
-        let offline = self.offline[link.airline as usize];
-        if !self.useful(link.airport, 1) || link.fare_min == i64::MAX {
-            return;
-        }
-        let route = &self.index.routes()[link.route as usize];
-        let mut best = Best::default();
-        for departure in route.departures_from(self.window_start) {
-            if departure.departure > self.window_end
-                || best.beats_every_later(departure)
-                || self.beaten(
-                    link.airport,
-                    1,
-                    departure.fare_min_from_here * passengers,
-                    departure.arrival_min_from_here,
-                    offline,
-                )
-            {
-                break;
+        for link in to_destination.iter().chain(elsewhere.into_iter().flatten()) {
+            if self.useful(link.airport, 1) {
+                self.board(None, link, self.window_start, self.window_end, 1);
             }
-            if !self.boardable(departure) || best.beats(departure) {
-                continue;
-            }
-            if !self.window_exact && !self.query.departs_in_time(self.departure_of(departure)) {
-                continue;
-            }
-            best.record(departure);
-            let label = Label {
-                arrival: departure.arrival,
-                departure: departure.departure,
-                price: departure.fare * passengers,
-                parent: NO_PARENT,
-                slot: departure.slot,
-                airport: link.airport,
-                airline: link.airline,
-                legs: 1,
-                offline,
-                alive: true,
-                visited: bit(self.origin) | bit(link.airport),
-            };
-            self.offer(label);
         }
     }
 
@@ -245,34 +201,25 @@ impl<'a> Search<'a> {
                     continue;
                 }
                 let (to_destination, elsewhere) = self.links_from(label.airport);
-                if finishing {
-                    for link in to_destination {
-                        self.extend(id, &label, link, round);
-                    }
-                } else {
-                    for link in elsewhere {
-                        self.extend(id, &label, link, round);
-                    }
+                let links = if finishing { [to_destination, &[]] } else { elsewhere };
+                for link in links.into_iter().flatten() {
+                    self.extend(id, &label, link, round);
                 }
             }
         }
     }
 
-    /// The routes leaving `airport`: those to the destination, and the others.
-    fn links_from(
-        &self,
-        airport: AirportIndex,
-    ) -> (&'a [Link], std::iter::Chain<std::slice::Iter<'a, Link>, std::slice::Iter<'a, Link>>)
-    {
+    /// The routes leaving `airport`: those to the destination, and the others (in two runs,
+    /// before and after them).
+    fn links_from(&self, airport: AirportIndex) -> (&'a [Link], [&'a [Link]; 2]) {
         let links = self.index.links_from(airport);
         let start = links.partition_point(|link| link.airport < self.destination);
         let end = start + links[start..].partition_point(|link| link.airport == self.destination);
-        (&links[start..end], links[..start].iter().chain(&links[end..]))
+        (&links[start..end], [&links[..start], &links[end..]])
     }
 
-    /// Extends `label` (number `id`) by the departures of one route that it can board.
+    /// Extends `label` (number `id`) by the flights of one route it can connect to.
     fn extend(&mut self, id: u32, label: &Label, link: &Link, round: u8) {
-        let passengers = i64::from(self.passengers);
         let next = link.airport;
         if next == self.origin || !self.useful(next, round) || self.visits(label, next) {
             return;
@@ -280,13 +227,24 @@ impl<'a> Search<'a> {
         let gaps = self.gaps[label.airport as usize];
         let gap = if link.airline == label.airline { gaps.same_airline } else { gaps.interline };
         let ready = label.arrival.saturating_add(gap);
-        let offline = label.offline || self.offline[link.airline as usize];
+        self.board(Some(id), link, ready, self.latest_arrival, round);
+    }
+
+    /// Offers a label for each departure of `link`'s route worth taking after label `from`
+    /// (or from the origin, when `None`), departing from `ready` until `last`, as flight
+    /// number `legs` of the trip.
+    fn board(&mut self, from: Option<u32>, link: &Link, ready: i64, last: i64, legs: u8) {
+        let passengers = i64::from(self.passengers);
+        let before = from.map(|id| self.labels[id as usize]);
+        let price = before.map_or(0, |before| before.price);
+        let offline =
+            before.is_some_and(|before| before.offline) || self.offline[link.airline as usize];
         // The best this route could do: its lowest fare, its shortest flight.
         if link.fare_min == i64::MAX
             || self.beaten(
-                next,
-                round,
-                label.price + link.fare_min * passengers,
+                link.airport,
+                legs,
+                price + link.fare_min * passengers,
                 ready.saturating_add(link.block_nanos_min),
                 offline,
             )
@@ -296,12 +254,12 @@ impl<'a> Search<'a> {
         let route = &self.index.routes()[link.route as usize];
         let mut best = Best::default();
         for departure in route.departures_from(ready) {
-            if departure.departure > self.latest_arrival
+            if departure.departure > last
                 || best.beats_every_later(departure)
                 || self.beaten(
-                    next,
-                    round,
-                    label.price + departure.fare_min_from_here * passengers,
+                    link.airport,
+                    legs,
+                    price + departure.fare_min_from_here * passengers,
                     departure.arrival_min_from_here,
                     offline,
                 )
@@ -311,21 +269,28 @@ impl<'a> Search<'a> {
             if !self.boardable(departure) || best.beats(departure) {
                 continue;
             }
+            let first = before.is_none();
+            if first
+                && !self.window_exact
+                && !self.query.departs_in_time(self.departure_of(departure))
+            {
+                continue;
+            }
             best.record(departure);
-            let extended = Label {
+            self.offer(Label {
                 arrival: departure.arrival,
-                departure: label.departure,
-                price: label.price + departure.fare * passengers,
-                parent: id,
+                departure: before.map_or(departure.departure, |before| before.departure),
+                price: price + departure.fare * passengers,
+                parent: from.unwrap_or(NO_PARENT),
                 slot: departure.slot,
-                airport: next,
+                airport: link.airport,
                 airline: link.airline,
-                legs: round,
+                legs,
                 offline,
                 alive: true,
-                visited: label.visited | bit(next),
-            };
-            self.offer(extended);
+                visited: before.map_or(bit(self.origin), |before| before.visited)
+                    | bit(link.airport),
+            });
         }
     }
 
