@@ -3,9 +3,12 @@
 //! Everything here is plain data and pure functions: no sockets, no files, no clock, no
 //! randomness. That includes the protocols between airlines ([`membership`], [`replication`]):
 //! they are state machines that take events and return actions, so the node, the scripted
-//! scenario tests and the simulator run the same code. Values are parsed once, where they enter the system (`AirportCode::parse`,
-//! `SeatNumber::parse`, `Money::from_cents`…), and everything downstream trusts them. A value that
-//! exists is valid; that is the point of the newtypes.
+//! scenario tests and the simulator run the same code; and itinerary [`search`], an index and an
+//! algorithm over flights in memory.
+//!
+//! Values are parsed once, where they enter the system (`AirportCode::parse`,
+//! `SeatNumber::parse`, `Money::from_cents`…), and everything downstream trusts them. A value
+//! that exists is valid; that is the point of the newtypes.
 //!
 //! The words follow `docs/glossary.md`: a *flight* is one dated departure, a *seat* on it is
 //! free, *held* by a transaction in progress or *sold* to a booking; a *booking* is what a
@@ -23,6 +26,7 @@ pub mod money;
 pub mod parse;
 pub mod reference;
 pub mod replication;
+pub mod search;
 pub mod seat;
 pub mod time;
 
