@@ -1,23 +1,27 @@
 //! The catalog: every flight this node knows — its own and its replicas of other airlines' —
-//! with free seats, in memory.
+//! with free seats, in memory, arranged for itinerary search.
 //!
 //! The store is the record; the catalog is its in-memory copy for what must not wait on a
-//! database read: checking a purchase's itinerary, searching itineraries, listing what the
-//! network sells. It is loaded from the store at start; changes reach it after the store has
-//! accepted them — schedule edits directly, seat counts of own flights by following the change
-//! log, other airlines' flights as replication applies them. It is never ahead of the record.
-//! Nothing is *sold* on the catalog's word: a hold re-checks the flight inside its own write, at
-//! the owner.
+//! database read: searching itineraries, checking a purchase's itinerary, listing what the
+//! network sells. It is one [`SearchIndex`], so the flights a customer can search are exactly
+//! the flights the node knows. It is loaded from the store at start; changes reach it after the
+//! store has accepted them — schedule edits directly, seat counts of own flights by following
+//! the change log, other airlines' flights as replication applies them. It is never ahead of the
+//! record. Nothing is *sold* on the catalog's word: a hold re-checks the flight inside its own
+//! write, at the owner.
 //!
 //! Two updates of one flight can arrive out of order (an edit put directly, and an older state
 //! read from the log just before it); a flight is only ever replaced by one of the same or a
-//! later version, so the catalog never goes back.
+//! later version, so the catalog never goes back. Searches take the read lock and run in
+//! parallel; an update waits for them only as long as one search takes (well under a
+//! millisecond, see docs/benchmarks.md).
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use passcom_core::itinerary::ConnectionRules;
 use passcom_core::replication::FlightState;
-use passcom_core::{Flight, FlightId};
+use passcom_core::search::{Itinerary, Query, SearchIndex, SearchOptions};
+use passcom_core::{AirlineId, Flight, FlightId};
 
 use crate::store::{FlightQuery, Store, StoreResult};
 
@@ -33,10 +37,10 @@ pub struct CatalogFlight {
     pub seats_available: u32,
 }
 
-/// Every known flight by id.
+/// Every known flight, searchable.
 #[derive(Default)]
 pub struct Catalog {
-    flights: RwLock<HashMap<FlightId, CatalogFlight>>,
+    index: RwLock<SearchIndex>,
 }
 
 impl Catalog {
@@ -61,20 +65,23 @@ impl Catalog {
 
     /// The flight with id `id`.
     pub fn get(&self, id: FlightId) -> Option<Arc<Flight>> {
-        self.read().get(&id).map(|entry| entry.flight.clone())
+        self.read().get(id).map(|(flight, _)| flight.clone())
     }
 
     /// The flight with id `id` and its free seats.
     pub fn entry(&self, id: FlightId) -> Option<CatalogFlight> {
-        self.read().get(&id).cloned()
+        self.read().get(id).map(|(flight, seats_available)| CatalogFlight {
+            flight: flight.clone(),
+            seats_available,
+        })
     }
 
     /// Records `flight` as the store now has it, keeping its seat count.
     pub fn put(&self, flight: Flight) {
-        let mut flights = self.write();
+        let mut index = self.write();
         let seats_available =
-            flights.get(&flight.id).map_or(flight.cabin.capacity(), |entry| entry.seats_available);
-        replace_if_newer(&mut flights, flight, seats_available);
+            index.get(flight.id).map_or(flight.cabin.capacity(), |(_, seats)| seats);
+        replace_if_newer(&mut index, flight, seats_available);
     }
 
     /// Records a flight and its free seats as the store (or its owner) now has them.
@@ -84,14 +91,31 @@ impl Catalog {
 
     /// Every flight for which `keep` holds.
     pub fn matching(&self, keep: impl Fn(&Flight) -> bool) -> Vec<CatalogFlight> {
-        self.read().values().filter(|entry| keep(&entry.flight)).cloned().collect()
+        let index = self.read();
+        let kept = index.flights().filter(|(flight, _)| keep(flight));
+        kept.map(|(flight, seats_available)| CatalogFlight {
+            flight: flight.clone(),
+            seats_available,
+        })
+        .collect()
     }
 
     /// How many flights are `owner`'s, and how many are other airlines'.
-    pub fn counts(&self, owner: &passcom_core::AirlineId) -> (usize, usize) {
-        let flights = self.read();
-        let own = flights.values().filter(|entry| entry.flight.airline == *owner).count();
-        (own, flights.len() - own)
+    pub fn counts(&self, owner: &AirlineId) -> (usize, usize) {
+        let index = self.read();
+        let own = index.flights().filter(|(flight, _)| flight.airline == *owner).count();
+        (own, index.len() - own)
+    }
+
+    /// The Pareto-best itineraries for `query` (see `passcom_core::search`).
+    pub fn search(
+        &self,
+        query: &Query,
+        rules: &ConnectionRules,
+        is_offline: impl Fn(&AirlineId) -> bool,
+        options: &SearchOptions,
+    ) -> Vec<Itinerary> {
+        self.read().search(query, rules, is_offline, options)
     }
 
     /// How many flights it holds.
@@ -104,28 +128,23 @@ impl Catalog {
         self.read().is_empty()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<FlightId, CatalogFlight>> {
-        self.flights.read().expect("the catalog lock is never poisoned")
+    fn read(&self) -> RwLockReadGuard<'_, SearchIndex> {
+        self.index.read().expect("the catalog lock is never poisoned")
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<FlightId, CatalogFlight>> {
-        self.flights.write().expect("the catalog lock is never poisoned")
+    fn write(&self) -> RwLockWriteGuard<'_, SearchIndex> {
+        self.index.write().expect("the catalog lock is never poisoned")
     }
 }
 
-fn replace_if_newer(
-    flights: &mut HashMap<FlightId, CatalogFlight>,
-    flight: Flight,
-    seats_available: u32,
-) {
-    match flights.get_mut(&flight.id) {
-        Some(entry) if entry.flight.version > flight.version => {}
-        Some(entry) => {
-            entry.flight = Arc::new(flight);
-            entry.seats_available = seats_available;
+/// Puts `flight` in the index unless it holds a later version; a change of seats only is the
+/// index's cheap update.
+fn replace_if_newer(index: &mut SearchIndex, flight: Flight, seats_available: u32) {
+    match index.get(flight.id) {
+        Some((held, _)) if held.version > flight.version => {}
+        Some((held, _)) if **held == flight => {
+            index.set_seats_available(flight.id, seats_available);
         }
-        None => {
-            flights.insert(flight.id, CatalogFlight { flight: Arc::new(flight), seats_available });
-        }
+        _ => index.upsert(flight, seats_available),
     }
 }

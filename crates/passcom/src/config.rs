@@ -254,6 +254,10 @@ pub struct Limits {
     pub request_timeout_ms: u64,
     /// Most passengers in one booking.
     pub passengers_max: usize,
+    /// Most itineraries one search answers (the best trade-offs are kept first).
+    pub search_results_max: usize,
+    /// How long after the start of the searched date an itinerary may arrive, hours.
+    pub search_arrival_hours_max: i64,
     /// Page size when a listing gives no `limit`.
     pub page_size_default: usize,
     /// Largest `limit` a listing accepts.
@@ -288,6 +292,8 @@ impl Default for Limits {
             request_body_bytes_max: 64 * 1024,
             request_timeout_ms: 30_000,
             passengers_max: 9,
+            search_results_max: 20,
+            search_arrival_hours_max: 48,
             page_size_default: 100,
             page_size_max: 1000,
             session_idle_timeout_ms: 30 * 60 * 1000,

@@ -256,6 +256,11 @@ impl SearchIndex {
         Some((&entry.flight, entry.seats_available))
     }
 
+    /// Every flight it holds, cancelled ones included, with its seats available, in no order.
+    pub fn flights(&self) -> impl Iterator<Item = (&Arc<Flight>, u32)> {
+        self.slots.iter().flatten().map(|entry| (&entry.flight, entry.seats_available))
+    }
+
     /// How many flights it holds, cancelled ones included.
     pub fn len(&self) -> usize {
         self.by_id.len()

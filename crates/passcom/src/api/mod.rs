@@ -14,6 +14,7 @@ mod error;
 pub(crate) mod extract;
 mod network;
 mod paging;
+mod search;
 pub mod views;
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ use crate::node::Node;
     tags(
         (name = "accounts", description = "Registration, login, sessions"),
         (name = "catalog", description = "Airports, airlines, flights, seat maps"),
+        (name = "search", description = "Itineraries across the network's airlines"),
         (name = "bookings", description = "Buying, reading and cancelling trips"),
         (name = "admin", description = "The airline's own schedule (admin token)"),
         (name = "network", description = "The airlines of the network and their state"),
@@ -84,6 +86,7 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(catalog::flight))
         .routes(routes!(catalog::seats))
         .routes(routes!(network::network))
+        .routes(routes!(search::itineraries))
         .routes(routes!(bookings::create, bookings::list))
         .routes(routes!(bookings::get))
         .routes(routes!(bookings::cancel))

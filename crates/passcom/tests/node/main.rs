@@ -15,4 +15,5 @@ mod network_helpers;
 mod ops;
 mod peer_security;
 mod process;
+mod search;
 mod store;

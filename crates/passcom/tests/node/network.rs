@@ -272,3 +272,59 @@ async fn peers_removed_and_added_at_runtime_stay_so_after_a_restart() {
     })
     .await;
 }
+
+/// The itineraries `node` proposes from Rio Branco to Macapá, leaving between 05:00 and 07:00.
+async fn chain_search(node: &crate::helpers::TestNode) -> Vec<serde_json::Value> {
+    let date = node.date(1);
+    let query = format!(
+        "/api/v1/itineraries?origin=RBR&destination=MCP&date={date}&departure_from=05:00&departure_until=07:00"
+    );
+    let answer = node.get(&query, None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    answer.body["itineraries"].as_array().unwrap().clone()
+}
+
+fn flight_numbers(itinerary: &serde_json::Value) -> Vec<String> {
+    itinerary["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|leg| leg["flight_number"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_originals_chain_is_one_trip_across_three_airlines_at_every_node() {
+    let network = spawn_network(&AIRLINES).await;
+    network.wait_all_online().await;
+    wait_converged(&network).await;
+    for airline in AIRLINES {
+        let itineraries = chain_search(network.node(airline)).await;
+        let chain = &itineraries[0];
+        assert_eq!(flight_numbers(chain), ["GI1001", "BO1001", "RU1001"], "at {airline}");
+        let airlines: Vec<_> =
+            chain["legs"].as_array().unwrap().iter().map(|leg| leg["airline"].clone()).collect();
+        assert_eq!(airlines, [json!("giro"), json!("boreal"), json!("rumos")]);
+        assert_eq!((chain["bookable"].as_bool(), chain["stops"].as_u64()), (Some(true), Some(2)));
+        assert!(chain["departure"].as_str().unwrap().ends_with("T06:00:00-05:00"));
+    }
+
+    network.partition("boreal");
+    let rumos = network.node("rumos");
+    wait_for("rumos sees boreal offline", || async {
+        peer_status(rumos, "boreal").await.as_deref() == Some("offline")
+    })
+    .await;
+    let itineraries = chain_search(rumos).await;
+    let chain = itineraries
+        .iter()
+        .find(|i| flight_numbers(i) == ["GI1001", "BO1001", "RU1001"])
+        .expect("still proposed");
+    assert_eq!(chain["bookable"], false);
+    assert_eq!(chain["offline_airlines"], json!(["boreal"]));
+    let first_unbookable = itineraries.iter().position(|i| i["bookable"] == false).unwrap();
+    assert!(
+        itineraries[first_unbookable..].iter().all(|i| i["bookable"] == false),
+        "bookable trips come first"
+    );
+}
