@@ -55,7 +55,7 @@ pub struct ItineraryView {
     /// Connections: legs minus one.
     pub stops: usize,
     /// `fastest`, `cheapest`, `fewest_stops`, where it is.
-    pub labels: Vec<String>,
+    pub highlights: Vec<String>,
     /// Whether it can be bought now: every airline it needs answers.
     pub bookable: bool,
     /// The airlines it needs that do not answer now.
@@ -155,7 +155,7 @@ fn view(node: &Node, itinerary: &Itinerary) -> ItineraryView {
         arrival_day_offset: itinerary.arrival_days_later(&origin_zone, &destination_zone),
         price: itinerary.price.cents(),
         stops: itinerary.stops,
-        labels: itinerary
+        highlights: itinerary
             .highlights
             .iter()
             .map(|highlight| highlight.as_str().to_owned())

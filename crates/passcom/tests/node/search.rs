@@ -24,7 +24,7 @@ async fn direct_and_connecting_trips_come_back_labelled_and_feasible() {
     assert!(!itineraries.is_empty());
     for label in ["fastest", "cheapest", "fewest_stops"] {
         assert!(
-            itineraries.iter().any(|i| i["labels"].as_array().unwrap().contains(&label.into())),
+            itineraries.iter().any(|i| i["highlights"].as_array().unwrap().contains(&label.into())),
             "someone is {label}"
         );
     }
