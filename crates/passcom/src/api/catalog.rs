@@ -39,6 +39,55 @@ pub async fn airlines(State(node): State<Arc<Node>>) -> Result<Json<AirlineList>
     Ok(Json(AirlineList { airlines: views }))
 }
 
+/// One route of the network: an airline flying from one airport to another.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RouteView {
+    /// Departure airport code.
+    pub origin: String,
+    /// Arrival airport code.
+    pub destination: String,
+    /// The airline flying it.
+    pub airline: String,
+    /// Scheduled flights on it from now on, as this node knows them.
+    pub flights: usize,
+}
+
+/// Every route of the network.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RouteList {
+    /// By origin, destination, airline.
+    pub routes: Vec<RouteView>,
+}
+
+/// Every route flown from now on, by any airline this node knows: for maps.
+#[utoipa::path(get, path = "/routes", tag = "catalog", responses((status = 200, body = RouteList)))]
+pub async fn routes(State(node): State<Arc<Node>>) -> Json<RouteList> {
+    let now = node.clock.now();
+    let scheduled = node.catalog.matching(|flight| flight.is_sellable_at(now));
+    let mut counts: std::collections::BTreeMap<(String, String, String), usize> =
+        Default::default();
+    for entry in scheduled {
+        let flight = &entry.flight;
+        *counts
+            .entry((
+                flight.origin.to_string(),
+                flight.destination.to_string(),
+                flight.airline.to_string(),
+            ))
+            .or_default() += 1;
+    }
+    let routes = counts
+        .into_iter()
+        .map(|((origin, destination, airline), flights)| RouteView {
+            origin,
+            destination,
+            airline,
+            flights,
+        })
+        .collect();
+    Json(RouteList { routes })
+}
+
 /// Filters of the flight listing.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -86,6 +86,8 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(catalog::flight))
         .routes(routes!(catalog::seats))
         .routes(routes!(network::network))
+        .routes(routes!(network::about))
+        .routes(routes!(catalog::routes))
         .routes(routes!(search::itineraries))
         .routes(routes!(bookings::create, bookings::list))
         .routes(routes!(bookings::get))

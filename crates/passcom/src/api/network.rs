@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::extract::Json;
+use super::views::AirlineView;
 use crate::node::Node;
 
 /// This node and its view of the network.
@@ -53,6 +54,24 @@ pub struct ReplicationView {
     pub lag_entries: u64,
     /// When a batch was last applied (UTC), if ever since start.
     pub last_applied_at: Option<String>,
+}
+
+/// Which airline this node is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AboutView {
+    /// The airline, as `/airlines` shows it.
+    pub airline: AirlineView,
+    /// PassCom's version.
+    pub version: String,
+}
+
+/// Which airline this node is (for a web app to brand itself), and the software's version.
+#[utoipa::path(get, path = "/about", tag = "network", responses((status = 200, body = AboutView)))]
+pub async fn about(State(node): State<Arc<Node>>) -> Json<AboutView> {
+    Json(AboutView {
+        airline: AirlineView::new(&node.airline, true),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
 }
 
 /// This node, its peers, their status and the replication positions.

@@ -156,3 +156,37 @@ async fn the_seat_map_shows_every_seat_and_takes_sales_into_account() {
     let flight = node.get(&format!("/api/v1/flights/{id}"), None).await;
     assert_eq!(flight.body["seats_available"], 178);
 }
+
+#[tokio::test]
+async fn a_node_says_which_airline_it_is() {
+    let node = spawn_node("giro").await;
+    let about = node.get("/api/v1/about", None).await;
+    assert_eq!(about.status, StatusCode::OK);
+    assert_eq!(
+        (about.body["airline"]["id"].as_str(), about.body["airline"]["colour"].as_str()),
+        (Some("giro"), Some("#2e7d32"))
+    );
+    assert!(about.body["version"].is_string());
+}
+
+#[tokio::test]
+async fn routes_list_each_airline_route_once_with_its_flights() {
+    let node = spawn_node("boreal").await;
+    let answer = node.get("/api/v1/routes", None).await;
+    let routes = answer.body["routes"].as_array().unwrap();
+    let rec_ssa =
+        routes.iter().find(|r| r["origin"] == "REC" && r["destination"] == "SSA").unwrap();
+    assert_eq!(rec_ssa["airline"], "boreal");
+    assert!(rec_ssa["flights"].as_u64().unwrap() >= 3, "three a day, some days ahead");
+    let keys: BTreeSet<_> = routes
+        .iter()
+        .map(|r| {
+            (
+                r["origin"].clone().to_string(),
+                r["destination"].to_string(),
+                r["airline"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(keys.len(), routes.len(), "each route once");
+}
