@@ -2,7 +2,8 @@
 //!
 //! Everything here is plain data and pure functions: no sockets, no files, no clock, no
 //! randomness. That includes the protocols between airlines ([`membership`], [`replication`]):
-//! they are state machines that take events and return actions, so the node, the scripted
+//! they are state machines that take events and return actions — and so is the two-phase commit
+//! of purchases across airlines ([`commit`]), so the node, the scripted
 //! scenario tests and the simulator run the same code; and itinerary [`search`], an index and an
 //! algorithm over flights in memory.
 //!
@@ -18,6 +19,7 @@
 pub mod airline;
 pub mod airport;
 pub mod booking;
+pub mod commit;
 pub mod customer;
 pub mod flight;
 pub mod itinerary;

@@ -13,14 +13,22 @@ use std::fmt::Write as _;
 
 use goldenscript::{Command, Context, Runner};
 use jiff::Timestamp;
+use passcom_core::commit::{
+    AbortCause, Coordinator, CoordinatorAction, CoordinatorEvent, HeldSeat, Outcome, Participant,
+    ParticipantAction, ParticipantEvent, RefusalReason, Status, Timing as CommitTiming, TxnId,
+    Vote,
+};
 use passcom_core::membership::{self, Membership, Timing};
 use passcom_core::replication::{
     Batch, FlightState, Limits, Publisher, PublisherAction, PublisherEvent, Replica, ReplicaAction,
     ReplicaEvent,
 };
-use passcom_core::{AirlineId, Cabin, Flight, FlightId, FlightNumber, FlightStatus, Money};
+use passcom_core::{
+    AirlineId, Cabin, Flight, FlightId, FlightNumber, FlightStatus, Money, SeatNumber, TicketNumber,
+};
 
-type Outcome = Result<String, Box<dyn Error>>;
+/// What a command prints, or why it failed.
+type Answer = Result<String, Box<dyn Error>>;
 
 /// Runs every script in `dir`, each on a fresh runner from `new`.
 fn run_dir<R: Runner>(new: impl Fn() -> R, dir: &str) {
@@ -90,7 +98,7 @@ impl MembershipRunner {
 impl Runner for MembershipRunner {
     type Command = Command;
 
-    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+    fn run(&mut self, command: &Command, _: &Context) -> Answer {
         let now = at(self.now);
         let output = match command.name.as_str() {
             "advance" => {
@@ -225,7 +233,7 @@ impl ReplicaRunner {
 impl Runner for ReplicaRunner {
     type Command = Command;
 
-    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+    fn run(&mut self, command: &Command, _: &Context) -> Answer {
         let now = at(self.now);
         let output = match command.name.as_str() {
             "start" => {
@@ -289,7 +297,7 @@ impl PublisherRunner {
 impl Runner for PublisherRunner {
     type Command = Command;
 
-    fn run(&mut self, command: &Command, _: &Context) -> Outcome {
+    fn run(&mut self, command: &Command, _: &Context) -> Answer {
         let now = at(self.now);
         let output = match command.name.as_str() {
             "start" => {
@@ -317,5 +325,289 @@ fn publisher() {
     run_dir(
         || PublisherRunner { machine: Publisher::new(0, limits()), now: 0 },
         "tests/scenarios/publisher",
+    );
+}
+
+fn commit_timing() -> CommitTiming {
+    CommitTiming {
+        prepare_timeout_ms: 3000,
+        retry_min_ms: 100,
+        retry_max_ms: 800,
+        decision_wait_ms: 2000,
+        coordinator_inquiries_max: 3,
+    }
+}
+
+fn airlines(list: &str) -> Result<Vec<AirlineId>, Box<dyn Error>> {
+    list.split(',').filter(|s| !s.is_empty()).map(|id| Ok(AirlineId::parse(id)?)).collect()
+}
+
+fn outcome(raw: &str) -> Result<Outcome, Box<dyn Error>> {
+    match raw {
+        "committed" => Ok(Outcome::Committed),
+        "aborted" => Ok(Outcome::Aborted),
+        other => Err(format!("{other} is not an outcome").into()),
+    }
+}
+
+/// The `index`th argument (positional) as text.
+fn positional(command: &Command, index: usize) -> Result<String, Box<dyn Error>> {
+    let mut args = command.consume_args();
+    let mut value = None;
+    for _ in 0..=index {
+        value = args.next_pos();
+    }
+    Ok(value.ok_or("a positional argument is missing")?.to_owned())
+}
+
+/// Drives a [`Coordinator`].
+struct CoordinatorRunner {
+    machine: Coordinator,
+    now: u64,
+}
+
+impl CoordinatorRunner {
+    fn step(&mut self, event: CoordinatorEvent) -> String {
+        let mut output = String::new();
+        for action in self.machine.step(event) {
+            let line = match action {
+                CoordinatorAction::SendPrepare { txn, participant } => {
+                    format!("prepare {txn} at {participant}")
+                }
+                CoordinatorAction::Record { txn, outcome, votes, cause } => {
+                    let votes: Vec<String> = votes
+                        .iter()
+                        .map(|(airline, vote)| match vote {
+                            Vote::Yes { held } => format!("{airline} yes ({} seats)", held.len()),
+                            Vote::No { reason, .. } => {
+                                format!("{airline} no ({})", reason.as_str())
+                            }
+                        })
+                        .collect();
+                    let cause = cause
+                        .map(|cause| format!(", because {}", describe_cause(&cause)))
+                        .unwrap_or_default();
+                    format!("record {txn} {outcome} [{}]{cause}", votes.join(", "))
+                }
+                CoordinatorAction::SendDecision { txn, participant, outcome } => {
+                    format!("tell {participant}: {txn} {outcome}")
+                }
+                CoordinatorAction::Finished { txn } => format!("{txn} finished"),
+            };
+            writeln!(output, "t={} → {line}", self.now).expect("writing to a string");
+        }
+        output
+    }
+}
+
+fn describe_cause(cause: &AbortCause) -> String {
+    match cause {
+        AbortCause::Refused { participant, reason, flight } => {
+            format!(
+                "{participant} refused: {}{}",
+                reason.as_str(),
+                flight.map(|f| format!(" on {f}")).unwrap_or_default()
+            )
+        }
+        AbortCause::Unreachable { participant } => format!("{participant} was unreachable"),
+        AbortCause::TimedOut { participants } => {
+            format!(
+                "no vote in time from {}",
+                participants.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            )
+        }
+        AbortCause::Restarted => "the coordinator restarted before deciding".to_owned(),
+    }
+}
+
+/// A yes-vote holding `seats` seats on one flight.
+fn yes(seats: u64) -> Vote {
+    let held = (0..seats)
+        .map(|i| HeldSeat {
+            flight: FlightId::parse("GI1003-2026-12-01").expect("an id"),
+            passenger: i as usize,
+            seat: SeatNumber::parse(&format!("{}A", i + 1)).expect("a seat"),
+            ticket: TicketNumber::parse(&format!("88200000000{:02}", i + 1)).expect("a ticket"),
+        })
+        .collect();
+    Vote::Yes { held }
+}
+
+impl Runner for CoordinatorRunner {
+    type Command = Command;
+
+    fn run(&mut self, command: &Command, _: &Context) -> Answer {
+        let now = at(self.now);
+        let txn =
+            || -> Result<TxnId, Box<dyn Error>> { Ok(TxnId::parse(&positional(command, 0)?)?) };
+        let participant = || -> Result<AirlineId, Box<dyn Error>> {
+            Ok(AirlineId::parse(&positional(command, 1)?)?)
+        };
+        let output = match command.name.as_str() {
+            "advance" => {
+                self.now += first(command)?.parse::<u64>()?;
+                self.step(CoordinatorEvent::Tick { now: at(self.now) })
+            }
+            "begin" => {
+                let participants = airlines(
+                    command
+                        .consume_args()
+                        .take_key("participants")
+                        .ok_or("participants= is required")?,
+                )?;
+                self.step(CoordinatorEvent::Begin { txn: txn()?, participants, now })
+            }
+            "vote" => {
+                let mut args = command.consume_args();
+                let vote = match args.take_key("vote").ok_or("vote= is required")? {
+                    "yes" => yes(args.take_key("seats").map_or(Ok(1), str::parse)?),
+                    "no" => Vote::No {
+                        reason: RefusalReason::SeatUnavailable,
+                        flight: args.take_key("flight").map(FlightId::parse).transpose()?,
+                    },
+                    other => return Err(format!("{other} is not a vote").into()),
+                };
+                self.step(CoordinatorEvent::Voted {
+                    txn: txn()?,
+                    participant: participant()?,
+                    vote,
+                    now,
+                })
+            }
+            "unreachable" => self.step(CoordinatorEvent::Unreachable {
+                txn: txn()?,
+                participant: participant()?,
+                now,
+            }),
+            "recorded" => {
+                let outcome = outcome(
+                    command.consume_args().take_key("outcome").ok_or("outcome= is required")?,
+                )?;
+                self.step(CoordinatorEvent::Recorded { txn: txn()?, outcome, now })
+            }
+            "ack" => self.step(CoordinatorEvent::Acknowledged {
+                txn: txn()?,
+                participant: participant()?,
+                now,
+            }),
+            "tell-failed" => self.step(CoordinatorEvent::TellFailed {
+                txn: txn()?,
+                participant: participant()?,
+                now,
+            }),
+            "restore" => {
+                let mut args = command.consume_args();
+                let participants =
+                    airlines(args.take_key("participants").ok_or("participants= is required")?)?;
+                let decided =
+                    args.take_key("decided").filter(|d| *d != "none").map(outcome).transpose()?;
+                let waiting = airlines(args.take_key("waiting").unwrap_or(""))?;
+                self.step(CoordinatorEvent::Restored {
+                    txn: txn()?,
+                    participants,
+                    decided,
+                    waiting,
+                    now,
+                })
+            }
+            "status" => format!("{:?}\n", self.machine.status(&txn()?)),
+            name => return Err(format!("unknown command {name}").into()),
+        };
+        Ok(output)
+    }
+}
+
+#[test]
+fn coordinator() {
+    run_dir(
+        || CoordinatorRunner { machine: Coordinator::new(commit_timing()), now: 0 },
+        "tests/scenarios/coordinator",
+    );
+}
+
+/// Drives a [`Participant`] of Rumos.
+struct ParticipantRunner {
+    machine: Participant,
+    now: u64,
+}
+
+impl ParticipantRunner {
+    fn step(&mut self, event: ParticipantEvent) -> String {
+        let mut output = String::new();
+        for action in self.machine.step(event) {
+            let line = match action {
+                ParticipantAction::Ask { txn, airline } => format!("ask {airline} about {txn}"),
+                ParticipantAction::Apply { txn, outcome } => format!("apply {txn} {outcome}"),
+            };
+            writeln!(output, "t={} → {line}", self.now).expect("writing to a string");
+        }
+        output
+    }
+}
+
+impl Runner for ParticipantRunner {
+    type Command = Command;
+
+    fn run(&mut self, command: &Command, _: &Context) -> Answer {
+        let now = at(self.now);
+        let txn =
+            || -> Result<TxnId, Box<dyn Error>> { Ok(TxnId::parse(&positional(command, 0)?)?) };
+        let output = match command.name.as_str() {
+            "advance" => {
+                self.now += first(command)?.parse::<u64>()?;
+                self.step(ParticipantEvent::Tick { now: at(self.now) })
+            }
+            "prepared" => {
+                let mut args = command.consume_args();
+                let coordinator = AirlineId::parse(
+                    args.take_key("coordinator").ok_or("coordinator= is required")?,
+                )?;
+                let participants =
+                    airlines(args.take_key("participants").ok_or("participants= is required")?)?;
+                let ask_in: u64 = args.take_key("ask-in").map_or(Ok(2000), str::parse)?;
+                self.step(ParticipantEvent::Prepared {
+                    txn: txn()?,
+                    coordinator,
+                    participants,
+                    ask_at: at(self.now + ask_in),
+                })
+            }
+            "answer" => {
+                let mut args = command.consume_args();
+                let from = AirlineId::parse(args.take_key("from").ok_or("from= is required")?)?;
+                let status = match args.take_key("status").ok_or("status= is required")? {
+                    "committed" => Status::Committed,
+                    "aborted" => Status::Aborted,
+                    "undecided" => Status::Undecided,
+                    "in_doubt" => Status::InDoubt,
+                    other => return Err(format!("{other} is not a status").into()),
+                };
+                self.step(ParticipantEvent::Answered { txn: txn()?, from, status, now })
+            }
+            "inquiry-failed" => {
+                let from = AirlineId::parse(
+                    command.consume_args().take_key("from").ok_or("from= is required")?,
+                )?;
+                self.step(ParticipantEvent::InquiryFailed { txn: txn()?, from, now })
+            }
+            "decided" => self.step(ParticipantEvent::Decided { txn: txn()? }),
+            "in-doubt" => {
+                let txns: Vec<String> = self.machine.in_doubt().map(ToString::to_string).collect();
+                format!("in doubt: [{}]\n", txns.join(", "))
+            }
+            name => return Err(format!("unknown command {name}").into()),
+        };
+        Ok(output)
+    }
+}
+
+#[test]
+fn participant() {
+    run_dir(
+        || ParticipantRunner {
+            machine: Participant::new(AirlineId::parse("rumos").expect("an id"), commit_timing()),
+            now: 0,
+        },
+        "tests/scenarios/participant",
     );
 }

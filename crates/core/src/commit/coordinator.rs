@@ -1,0 +1,408 @@
+//! The coordinator: the seller's side of a transaction.
+//!
+//! It sends the prepares, collects the votes, decides, has the decision recorded, and tells it
+//! to every participant until each has acknowledged. It keeps only what is in flight; the
+//! records are the node's (see the module documentation of [`crate::commit`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Outcome, Status, Timing, TxnId, Vote};
+use crate::{AirlineId, FlightId};
+
+/// Why a transaction aborted, for telling the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AbortCause {
+    /// A participant voted no.
+    Refused {
+        /// The participant.
+        participant: AirlineId,
+        /// Its reason.
+        reason: super::RefusalReason,
+        /// The flight concerned, where there is one.
+        flight: Option<FlightId>,
+    },
+    /// A participant could not be reached.
+    Unreachable {
+        /// The participant.
+        participant: AirlineId,
+    },
+    /// Votes were missing at the deadline.
+    TimedOut {
+        /// The participants that had not voted.
+        participants: Vec<AirlineId>,
+    },
+    /// The coordinator restarted before deciding.
+    Restarted,
+}
+
+/// Something that happened to the coordinator's transactions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoordinatorEvent {
+    /// A transaction is durably begun: prepare it at `participants`.
+    Begin {
+        /// The transaction.
+        txn: TxnId,
+        /// Its participants.
+        participants: Vec<AirlineId>,
+        /// Now.
+        now: Timestamp,
+    },
+    /// `participant` voted.
+    Voted {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+        /// Its vote.
+        vote: Vote,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The prepare to `participant` got no answer (refused connection, timeout, bad answer).
+    Unreachable {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The decision is durable.
+    Recorded {
+        /// The transaction.
+        txn: TxnId,
+        /// The decision.
+        outcome: Outcome,
+        /// Now.
+        now: Timestamp,
+    },
+    /// `participant` acknowledged the decision.
+    Acknowledged {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The decision could not be delivered to `participant` this time.
+    TellFailed {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+        /// Now.
+        now: Timestamp,
+    },
+    /// After a restart: a transaction the records say is unfinished.
+    Restored {
+        /// The transaction.
+        txn: TxnId,
+        /// Its participants.
+        participants: Vec<AirlineId>,
+        /// The decision recorded, if one was.
+        decided: Option<Outcome>,
+        /// The participants that have not acknowledged it.
+        waiting: Vec<AirlineId>,
+        /// Now.
+        now: Timestamp,
+    },
+    /// Time is now `now`.
+    Tick {
+        /// Now.
+        now: Timestamp,
+    },
+}
+
+/// What the node must do for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoordinatorAction {
+    /// Send the transaction's prepare to `participant`; report `Voted` or `Unreachable`.
+    SendPrepare {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+    },
+    /// Make the decision durable (with the booking it confirms or cancels); report `Recorded`.
+    Record {
+        /// The transaction.
+        txn: TxnId,
+        /// The decision.
+        outcome: Outcome,
+        /// The votes (the yes-votes carry the seats and tickets a commit confirms).
+        votes: BTreeMap<AirlineId, Vote>,
+        /// Why, for an abort.
+        cause: Option<AbortCause>,
+    },
+    /// Send the decision to `participant`; report `Acknowledged` or `TellFailed`.
+    SendDecision {
+        /// The transaction.
+        txn: TxnId,
+        /// The participant.
+        participant: AirlineId,
+        /// The decision.
+        outcome: Outcome,
+    },
+    /// Every participant acknowledged: the transaction is finished.
+    Finished {
+        /// The transaction.
+        txn: TxnId,
+    },
+}
+
+/// One transaction in flight.
+#[derive(Debug, Clone)]
+struct Txn {
+    participants: Vec<AirlineId>,
+    phase: Phase,
+}
+
+#[derive(Debug, Clone)]
+enum Phase {
+    Preparing { votes: BTreeMap<AirlineId, Vote>, deadline: Timestamp },
+    Recording { outcome: Outcome },
+    Telling { outcome: Outcome, waiting: BTreeSet<AirlineId>, retry_at: Timestamp, backoff_ms: u64 },
+}
+
+/// The coordinator of one node's transactions.
+#[derive(Debug, Clone)]
+pub struct Coordinator {
+    timing: Timing,
+    txns: BTreeMap<TxnId, Txn>,
+}
+
+impl Coordinator {
+    /// No transaction in flight.
+    pub fn new(timing: Timing) -> Self {
+        Self { timing, txns: BTreeMap::new() }
+    }
+
+    /// What this coordinator knows of `txn` while it is in flight; `None` once finished (or
+    /// never begun): the node's records answer then.
+    pub fn status(&self, txn: &TxnId) -> Option<Status> {
+        Some(match &self.txns.get(txn)?.phase {
+            Phase::Preparing { .. } | Phase::Recording { .. } => Status::Undecided,
+            Phase::Telling { outcome: Outcome::Committed, .. } => Status::Committed,
+            Phase::Telling { outcome: Outcome::Aborted, .. } => Status::Aborted,
+        })
+    }
+
+    /// How many transactions are in flight.
+    pub fn in_flight(&self) -> usize {
+        self.txns.len()
+    }
+
+    /// Takes `event` into account; returns what to do, in order.
+    pub fn step(&mut self, event: CoordinatorEvent) -> Vec<CoordinatorAction> {
+        match event {
+            CoordinatorEvent::Begin { txn, participants, now } => {
+                self.begin(txn, participants, now)
+            }
+            CoordinatorEvent::Voted { txn, participant, vote, now: _ } => {
+                self.voted(txn, participant, vote)
+            }
+            CoordinatorEvent::Unreachable { txn, participant, now: _ } => {
+                let cause = AbortCause::Unreachable { participant };
+                self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause))
+            }
+            CoordinatorEvent::Recorded { txn, outcome, now } => self.recorded(txn, outcome, now),
+            CoordinatorEvent::Acknowledged { txn, participant, now: _ } => {
+                self.acknowledged(txn, participant)
+            }
+            CoordinatorEvent::TellFailed { .. } => Vec::new(),
+            CoordinatorEvent::Restored { txn, participants, decided, waiting, now } => {
+                self.restored(txn, participants, decided, waiting, now)
+            }
+            CoordinatorEvent::Tick { now } => self.tick(now),
+        }
+    }
+
+    fn begin(
+        &mut self,
+        txn: TxnId,
+        participants: Vec<AirlineId>,
+        now: Timestamp,
+    ) -> Vec<CoordinatorAction> {
+        if self.txns.contains_key(&txn) {
+            return Vec::new();
+        }
+        let deadline = now + millis(self.timing.prepare_timeout_ms);
+        let actions = participants
+            .iter()
+            .map(|participant| CoordinatorAction::SendPrepare {
+                txn: txn.clone(),
+                participant: participant.clone(),
+            })
+            .collect();
+        self.txns.insert(
+            txn,
+            Txn { participants, phase: Phase::Preparing { votes: BTreeMap::new(), deadline } },
+        );
+        actions
+    }
+
+    fn voted(&mut self, txn: TxnId, participant: AirlineId, vote: Vote) -> Vec<CoordinatorAction> {
+        let Some(Txn { participants, phase: Phase::Preparing { votes, .. } }) =
+            self.txns.get_mut(&txn)
+        else {
+            return Vec::new(); // decided already: a late or duplicated vote changes nothing
+        };
+        if !participants.contains(&participant) {
+            return Vec::new();
+        }
+        let refusal = match &vote {
+            Vote::No { reason, flight } => Some(AbortCause::Refused {
+                participant: participant.clone(),
+                reason: *reason,
+                flight: *flight,
+            }),
+            Vote::Yes { .. } => None,
+        };
+        votes.insert(participant, vote);
+        let everyone_yes =
+            participants.iter().all(|p| matches!(votes.get(p), Some(Vote::Yes { .. })));
+        match (refusal, everyone_yes) {
+            (Some(cause), _) => self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause)),
+            (None, true) => self.decide_if_preparing(&txn, Outcome::Committed, None),
+            (None, false) => Vec::new(),
+        }
+    }
+
+    /// Moves a preparing transaction to recording `outcome`.
+    fn decide_if_preparing(
+        &mut self,
+        txn: &TxnId,
+        outcome: Outcome,
+        cause: Option<AbortCause>,
+    ) -> Vec<CoordinatorAction> {
+        let Some(entry) = self.txns.get_mut(txn) else { return Vec::new() };
+        let Phase::Preparing { votes, .. } = &mut entry.phase else { return Vec::new() };
+        let votes = std::mem::take(votes);
+        entry.phase = Phase::Recording { outcome };
+        vec![CoordinatorAction::Record { txn: txn.clone(), outcome, votes, cause }]
+    }
+
+    fn recorded(&mut self, txn: TxnId, outcome: Outcome, now: Timestamp) -> Vec<CoordinatorAction> {
+        let Some(entry) = self.txns.get_mut(&txn) else { return Vec::new() };
+        if !matches!(entry.phase, Phase::Recording { outcome: recording } if recording == outcome) {
+            return Vec::new();
+        }
+        let waiting: BTreeSet<AirlineId> = entry.participants.iter().cloned().collect();
+        let backoff_ms = self.timing.backoff(None);
+        entry.phase = Phase::Telling {
+            outcome,
+            waiting: waiting.clone(),
+            retry_at: now + millis(backoff_ms),
+            backoff_ms,
+        };
+        tell(&txn, outcome, &waiting)
+    }
+
+    fn acknowledged(&mut self, txn: TxnId, participant: AirlineId) -> Vec<CoordinatorAction> {
+        let Some(Txn { phase: Phase::Telling { waiting, .. }, .. }) = self.txns.get_mut(&txn)
+        else {
+            return Vec::new();
+        };
+        waiting.remove(&participant);
+        if !waiting.is_empty() {
+            return Vec::new();
+        }
+        self.txns.remove(&txn);
+        vec![CoordinatorAction::Finished { txn }]
+    }
+
+    fn restored(
+        &mut self,
+        txn: TxnId,
+        participants: Vec<AirlineId>,
+        decided: Option<Outcome>,
+        waiting: Vec<AirlineId>,
+        now: Timestamp,
+    ) -> Vec<CoordinatorAction> {
+        match decided {
+            // Begun, never decided: nobody can have been told "commit", so abort.
+            None => {
+                self.txns.insert(
+                    txn.clone(),
+                    Txn { participants, phase: Phase::Recording { outcome: Outcome::Aborted } },
+                );
+                vec![CoordinatorAction::Record {
+                    txn,
+                    outcome: Outcome::Aborted,
+                    votes: BTreeMap::new(),
+                    cause: Some(AbortCause::Restarted),
+                }]
+            }
+            Some(outcome) => {
+                let waiting: BTreeSet<AirlineId> = waiting.into_iter().collect();
+                if waiting.is_empty() {
+                    return vec![CoordinatorAction::Finished { txn }];
+                }
+                let backoff_ms = self.timing.backoff(None);
+                let phase = Phase::Telling {
+                    outcome,
+                    waiting: waiting.clone(),
+                    retry_at: now + millis(backoff_ms),
+                    backoff_ms,
+                };
+                self.txns.insert(txn.clone(), Txn { participants, phase });
+                tell(&txn, outcome, &waiting)
+            }
+        }
+    }
+
+    fn tick(&mut self, now: Timestamp) -> Vec<CoordinatorAction> {
+        let mut actions = Vec::new();
+        let expired: Vec<(TxnId, Vec<AirlineId>)> = self
+            .txns
+            .iter()
+            .filter_map(|(txn, entry)| match &entry.phase {
+                Phase::Preparing { votes, deadline } if *deadline <= now => {
+                    let silent = entry
+                        .participants
+                        .iter()
+                        .filter(|p| !votes.contains_key(*p))
+                        .cloned()
+                        .collect();
+                    Some((txn.clone(), silent))
+                }
+                _ => None,
+            })
+            .collect();
+        for (txn, silent) in expired {
+            actions.extend(self.decide_if_preparing(
+                &txn,
+                Outcome::Aborted,
+                Some(AbortCause::TimedOut { participants: silent }),
+            ));
+        }
+        for (txn, entry) in &mut self.txns {
+            if let Phase::Telling { outcome, waiting, retry_at, backoff_ms } = &mut entry.phase
+                && *retry_at <= now
+            {
+                *backoff_ms = self.timing.backoff(Some(*backoff_ms));
+                *retry_at = now + millis(*backoff_ms);
+                actions.extend(tell(txn, *outcome, waiting));
+            }
+        }
+        actions
+    }
+}
+
+fn tell(txn: &TxnId, outcome: Outcome, waiting: &BTreeSet<AirlineId>) -> Vec<CoordinatorAction> {
+    waiting
+        .iter()
+        .map(|participant| CoordinatorAction::SendDecision {
+            txn: txn.clone(),
+            participant: participant.clone(),
+            outcome,
+        })
+        .collect()
+}
+
+fn millis(ms: u64) -> SignedDuration {
+    SignedDuration::from_millis(ms as i64)
+}
