@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::airline::{AirlineId, TicketPrefix};
 use crate::airport::AirportCode;
+use crate::commit::AbortCause;
 use crate::flight::FlightId;
 use crate::money::Money;
 use crate::seat::SeatNumber;
@@ -169,8 +170,10 @@ pub enum BookingStatus {
     Pending,
     /// Every segment is sold at its owner.
     Confirmed,
-    /// The purchase failed, or the customer cancelled; no seat is held for it.
+    /// The customer cancelled; no seat is held for it.
     Cancelled,
+    /// The purchase failed: nothing was bought, and no seat is held for it.
+    Failed,
 }
 
 impl BookingStatus {
@@ -180,6 +183,7 @@ impl BookingStatus {
             BookingStatus::Pending => "pending",
             BookingStatus::Confirmed => "confirmed",
             BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Failed => "failed",
         }
     }
 
@@ -189,6 +193,7 @@ impl BookingStatus {
             "pending" => Ok(BookingStatus::Pending),
             "confirmed" => Ok(BookingStatus::Confirmed),
             "cancelled" => Ok(BookingStatus::Cancelled),
+            "failed" => Ok(BookingStatus::Failed),
             _ => Err(ParseError::new(
                 "invalid_booking_status",
                 format!("{raw:?} is not a booking status"),
@@ -250,6 +255,8 @@ pub struct Booking {
     pub created_at: Timestamp,
     /// Every change of state, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// Why the purchase failed, when it did.
+    pub failure: Option<AbortCause>,
 }
 
 /// One passenger on one flight of a booking.

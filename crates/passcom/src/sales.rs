@@ -220,7 +220,8 @@ impl Sales {
     /// finds a transaction's seats, instead of scattering each insert to a random page.
     fn new_txn(&self) -> TxnId {
         let micros = self.clock.now().as_microsecond();
-        TxnId(format!("{micros:016x}{:016x}", self.entropy.next_u64()))
+        TxnId::parse(&format!("{micros:016x}{:016x}", self.entropy.next_u64()))
+            .expect("hexadecimal digits are a transaction id")
     }
 }
 

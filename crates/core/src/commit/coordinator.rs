@@ -7,12 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
 
 use super::{Outcome, Status, Timing, TxnId, Vote};
 use crate::{AirlineId, FlightId};
 
 /// Why a transaction aborted, for telling the customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "cause")]
 pub enum AbortCause {
     /// A participant voted no.
     Refused {
@@ -35,6 +37,34 @@ pub enum AbortCause {
     },
     /// The coordinator restarted before deciding.
     Restarted,
+}
+
+impl std::fmt::Display for AbortCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use super::RefusalReason as Reason;
+        match self {
+            AbortCause::Refused { participant, reason, flight } => {
+                let flight = flight.map_or_else(|| "a flight".to_owned(), |id| id.to_string());
+                match reason {
+                    Reason::SeatUnavailable => {
+                        write!(f, "no seat available as asked on {flight} ({participant})")
+                    }
+                    Reason::FlightCancelled => write!(f, "{flight} is cancelled"),
+                    Reason::FlightDeparted => write!(f, "{flight} has departed"),
+                    Reason::FlightNotFound => write!(f, "{participant} has no flight {flight}"),
+                    Reason::Aborted => write!(f, "{participant} had given the purchase up already"),
+                }
+            }
+            AbortCause::Unreachable { participant } => {
+                write!(f, "{participant} could not be reached")
+            }
+            AbortCause::TimedOut { participants } => {
+                let names: Vec<&str> = participants.iter().map(AirlineId::as_str).collect();
+                write!(f, "no answer in time from {}", names.join(", "))
+            }
+            AbortCause::Restarted => f.write_str("the selling airline restarted before deciding"),
+        }
+    }
 }
 
 /// Something that happened to the coordinator's transactions.

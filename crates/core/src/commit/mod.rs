@@ -61,7 +61,9 @@ use serde::{Deserialize, Serialize};
 
 pub use self::coordinator::{AbortCause, Coordinator, CoordinatorAction, CoordinatorEvent};
 pub use self::participant::{Participant, ParticipantAction, ParticipantEvent};
-use crate::{AirlineId, FlightId, ParseError, PassengerName, SeatNumber, TicketNumber};
+use crate::{
+    AirlineId, BookingReference, FlightId, ParseError, PassengerName, SeatNumber, TicketNumber,
+};
 
 /// A transaction's id: up to 64 hexadecimal digits (the node makes 32: the time in
 /// microseconds, then 64 random bits).
@@ -112,6 +114,8 @@ pub struct Prepare {
     pub txn: TxnId,
     /// The coordinator (the seller).
     pub coordinator: AirlineId,
+    /// The seller's booking: what each owner's record of its segments refers to.
+    pub reference: BookingReference,
     /// Every participant, for cooperative termination.
     pub participants: Vec<AirlineId>,
     /// The passengers, in order.

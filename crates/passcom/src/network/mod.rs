@@ -529,7 +529,7 @@ impl Driver {
     /// it, the replica goes back to the position the store has.
     async fn apply(&mut self, owner: &AirlineId, batch: Batch) -> Result<(), StoreError> {
         let flights = batch.flights.clone();
-        match self.node.store.apply_replica(owner.clone(), batch).await {
+        match self.node.store.apply_replica(owner.clone(), batch, self.now()).await {
             Ok(()) => {
                 for state in flights {
                     self.node.catalog.put_state(state);

@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use passcom_core::commit::{AbortCause, Outcome, Prepare, Status, Vote};
+pub use passcom_core::commit::{HeldSeat, TxnId};
 use passcom_core::replication::Batch;
 use passcom_core::{
     Airline, AirlineId, Airport, AirportCode, Booking, BookingReference, Cabin, CustomerName,
@@ -115,10 +117,6 @@ pub struct SeatMap {
     pub taken: BTreeSet<SeatNumber>,
 }
 
-/// An identifier of a commit-protocol transaction: 32 hexadecimal digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TxnId(pub String);
-
 /// A purchase, fully checked by the seller, ready to be made durable.
 #[derive(Debug, Clone)]
 pub struct Order {
@@ -165,17 +163,124 @@ pub enum Purchased {
     Replayed(Booking),
 }
 
-/// A seat that the owner holds for a transaction, with the ticket it issued.
+/// What the coordinator decided about a purchase it coordinates, with what that does to the
+/// booking.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Every participant voted yes: the booking is confirmed with the seats they `held`.
+    Commit {
+        /// The order being bought (its legs give the segments).
+        order: Order,
+        /// Every seat held, from every participant's yes-vote.
+        held: Vec<HeldSeat>,
+    },
+    /// The purchase failed: the booking records why.
+    Abort {
+        /// Why.
+        cause: AbortCause,
+    },
+}
+
+impl Decision {
+    /// The outcome it records.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Decision::Commit { .. } => Outcome::Committed,
+            Decision::Abort { .. } => Outcome::Aborted,
+        }
+    }
+}
+
+/// A transaction this node coordinates, as its records have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldSeat {
-    /// The flight.
-    pub flight: FlightId,
-    /// Index of the passenger in the order.
-    pub passenger: usize,
+pub struct Coordination {
+    /// The transaction.
+    pub txn: TxnId,
+    /// The booking it buys.
+    pub reference: BookingReference,
+    /// Its participants.
+    pub participants: Vec<AirlineId>,
+    /// The participants that have not acknowledged the decision.
+    pub waiting: Vec<AirlineId>,
+    /// The decision, once recorded.
+    pub decided: Option<Outcome>,
+    /// When it began.
+    pub created_at: Timestamp,
+}
+
+/// A transaction this node prepared as a participant and has no decision for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InDoubt {
+    /// The transaction.
+    pub txn: TxnId,
+    /// Its coordinator.
+    pub coordinator: AirlineId,
+    /// Every participant.
+    pub participants: Vec<AirlineId>,
+    /// When this node prepared it.
+    pub prepared_at: Timestamp,
+}
+
+/// Who decided a transaction at a participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecidedBy {
+    /// The coordinator told it.
+    Coordinator,
+    /// The participant asked (the coordinator or another participant) and learned it.
+    Inquiry,
+    /// An operator resolved it from the console.
+    Operator,
+}
+
+impl DecidedBy {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecidedBy::Coordinator => "coordinator",
+            DecidedBy::Inquiry => "inquiry",
+            DecidedBy::Operator => "operator",
+        }
+    }
+}
+
+/// Seats a cancelled booking still holds at another airline, to be released there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Release {
+    /// The transaction that bought them.
+    pub txn: TxnId,
+    /// The airline that holds them.
+    pub airline: AirlineId,
+}
+
+/// An unfinished transaction, for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxnSummary {
+    /// The transaction.
+    pub txn: TxnId,
+    /// This node's part and where it stands, for people.
+    pub state: String,
+    /// Since when (begun or prepared).
+    pub since: Timestamp,
+}
+
+/// One seat the operating airline holds or sold on one of its flights: its record of the
+/// segment, cross-referenced to the seller's booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRecord {
     /// The seat.
     pub seat: SeatNumber,
-    /// The ticket number.
+    /// `held` (its transaction is undecided) or `sold`.
+    pub state: String,
+    /// The passenger's name.
+    pub passenger: PassengerName,
+    /// The ticket issued.
     pub ticket: TicketNumber,
+    /// The selling airline.
+    pub seller: AirlineId,
+    /// The seller's booking, once sold.
+    pub reference: Option<BookingReference>,
+    /// The transaction that holds or sold it.
+    pub txn: TxnId,
 }
 
 /// An airline this node talks to.
@@ -235,6 +340,14 @@ pub enum StoreError {
     /// The idempotency key was used before with a different request.
     #[error("idempotency key reused with another request")]
     IdempotencyKeyReused,
+    /// The booking is still pending: its purchase is not decided.
+    #[error("booking {0} is pending")]
+    BookingPending(BookingReference),
+    /// The request contradicts what the records say (a commit for a transaction never
+    /// prepared, an operator resolving one that is not in doubt, a peer releasing seats it did
+    /// not sell).
+    #[error("{0}")]
+    Conflict(String),
     /// The booking reference drawn is in use; draw another.
     #[error("booking reference {0} is taken")]
     ReferenceTaken(BookingReference),
@@ -336,8 +449,10 @@ pub trait Store: Send + Sync + 'static {
         after: Option<i64>,
         limit: usize,
     ) -> StoreResult<Page<Booking, i64>>;
-    /// Cancels one of the customer's bookings and releases its seats; cancelling a cancelled
-    /// booking changes nothing.
+    /// Cancels one of the customer's bookings and releases its seats here; the seats it holds
+    /// at other airlines are recorded as releases to make there (see
+    /// [`Store::pending_releases`]). Cancelling a cancelled booking changes nothing; a pending
+    /// one is `BookingPending`.
     async fn cancel_booking(
         &self,
         customer: CustomerId,
@@ -356,12 +471,72 @@ pub trait Store: Send + Sync + 'static {
     async fn prune_log(&self, keep: u64) -> StoreResult<usize>;
     /// Applies a batch of `owner`'s flights to this node's replica of its catalog and records the
     /// replica's new position, in one write; `ForeignFlight` if the batch carries a flight that is
-    /// not `owner`'s to publish.
-    async fn apply_replica(&self, owner: AirlineId, batch: Batch) -> StoreResult<()>;
+    /// not `owner`'s to publish. The segments this node sold on a flight the batch shows
+    /// cancelled are marked `flight_cancelled` in the same write.
+    async fn apply_replica(&self, owner: AirlineId, batch: Batch, at: Timestamp)
+    -> StoreResult<()>;
     /// The position of every replica, by owner.
     async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>>;
     /// Every peer, removed ones included.
     async fn peers(&self) -> StoreResult<Vec<PeerRecord>>;
     /// Adds, updates or (with `removed`) removes a peer.
     async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()>;
+
+    /// Begins a purchase across airlines, as its coordinator: records the pending booking and
+    /// the transaction with its participants, in one write. An idempotency key seen before
+    /// answers its booking as it stands (`Replayed`).
+    async fn begin_purchase(
+        &self,
+        order: Order,
+        participants: Vec<AirlineId>,
+    ) -> StoreResult<Purchased>;
+    /// Records the decision of a transaction this node coordinates and what it does to the
+    /// booking, which it returns. Recording a decided transaction again changes nothing.
+    async fn record_decision(
+        &self,
+        txn: TxnId,
+        decision: Decision,
+        at: Timestamp,
+    ) -> StoreResult<Booking>;
+    /// Records that `participant` acknowledged the decision of `txn`.
+    async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()>;
+    /// The transactions this node coordinates that are undecided, or decided and not
+    /// acknowledged by every participant.
+    async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>>;
+    /// Prepares a transaction here, as a participant: in one write, holds a seat per passenger
+    /// on each leg and records it prepared, voting yes; or votes no and holds nothing. A
+    /// prepare seen before answers the same vote; one for a transaction recorded aborted, no.
+    async fn prepare(&self, prepare: Prepare, at: Timestamp) -> StoreResult<Vote>;
+    /// Applies the decision of `txn` here, as a participant: a commit sells the held seats to
+    /// the seller's booking; an abort releases them, or — for a transaction never prepared
+    /// here — records it aborted so that a late prepare is refused. Applying it again changes
+    /// nothing; a commit of a transaction not prepared here is a `Conflict`.
+    async fn decide(
+        &self,
+        txn: TxnId,
+        outcome: Outcome,
+        by: DecidedBy,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// What this node can tell a participant in doubt about `txn`: as its coordinator, the
+    /// decision or that it is undecided; as a participant, its state. A transaction it never
+    /// saw is durably recorded aborted before the answer (`Aborted`).
+    async fn txn_status(&self, txn: TxnId, at: Timestamp) -> StoreResult<Status>;
+    /// The transactions this node prepared and has no decision for.
+    async fn in_doubt(&self) -> StoreResult<Vec<InDoubt>>;
+    /// Every unfinished transaction, as coordinator and as participant.
+    async fn txn_summaries(&self) -> StoreResult<Vec<TxnSummary>>;
+    /// Decides a transaction in doubt here by an operator's hand, with an audit record;
+    /// `Conflict` if it is not in doubt here.
+    async fn resolve_txn(&self, txn: TxnId, outcome: Outcome, at: Timestamp) -> StoreResult<()>;
+    /// The releases still to be made at other airlines, oldest first.
+    async fn pending_releases(&self) -> StoreResult<Vec<Release>>;
+    /// Records that `airline` released the seats of `txn`, in the booking's history.
+    async fn released(&self, txn: TxnId, airline: AirlineId, at: Timestamp) -> StoreResult<()>;
+    /// Releases, as the owner, the seats `seller` sold in `txn`, because the seller's booking
+    /// was cancelled. Releasing twice changes nothing; seats of another seller are a
+    /// `Conflict`.
+    async fn release_for(&self, txn: TxnId, seller: AirlineId) -> StoreResult<()>;
+    /// This airline's record of the segments on its `flight`: every seat held or sold.
+    async fn flight_segments(&self, flight: FlightId) -> StoreResult<Vec<SegmentRecord>>;
 }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::codec::{instant, is_unique_violation, millis, parsed, stored_instant};
 use super::writer::internal;
 use crate::store::{CustomerId, HeldSeat, Order, Page, StoreError, StoreResult, TxnId};
+use passcom_core::commit::AbortCause;
 
 /// Records the booking of a purchase whose seats are `held` (in order: flight by flight,
 /// passenger by passenger), confirmed, and returns it.
@@ -32,16 +33,34 @@ pub(crate) fn insert(
 /// writing: it is exactly what [`load`] would return (instants at the stored millisecond).
 fn confirmed(order: &Order, held: &[HeldSeat]) -> StoreResult<Booking> {
     let at = stored_instant(order.at);
-    let segments = held
-        .iter()
+    let segments = segments_of(order, held)?;
+    Ok(Booking {
+        reference: order.reference,
+        status: BookingStatus::Confirmed,
+        passengers: order.passengers.clone(),
+        total_price: segments.iter().map(|segment| segment.price).sum(),
+        segments,
+        created_at: at,
+        history: vec![HistoryEntry {
+            at,
+            event: "confirmed".into(),
+            detail: "purchased; every seat sold".into(),
+        }],
+        failure: None,
+    })
+}
+
+/// The segments of `order` once its seats are `held`: flight by flight in travel order,
+/// passenger by passenger, as booked.
+fn segments_of(order: &Order, held: &[HeldSeat]) -> StoreResult<Vec<Segment>> {
+    let position = |seat: &HeldSeat| order.legs.iter().position(|leg| leg.flight.id == seat.flight);
+    let mut held: Vec<&HeldSeat> = held.iter().collect();
+    held.sort_by_key(|seat| (position(seat), seat.passenger));
+    held.into_iter()
         .map(|seat| {
-            let leg =
-                order.legs.iter().find(|leg| leg.flight.id == seat.flight).ok_or_else(|| {
-                    StoreError::Internal(format!(
-                        "held a seat on {} outside the order",
-                        seat.flight
-                    ))
-                })?;
+            let leg = position(seat).map(|index| &order.legs[index]).ok_or_else(|| {
+                StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
+            })?;
             let flight = &leg.flight;
             Ok(Segment {
                 flight: flight.id,
@@ -57,20 +76,84 @@ fn confirmed(order: &Order, held: &[HeldSeat]) -> StoreResult<Booking> {
                 status: SegmentStatus::Confirmed,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Booking {
+        .collect()
+}
+
+/// Records the booking of a purchase across airlines, pending until its transaction is
+/// decided; returns its internal id.
+pub(crate) fn insert_pending(
+    connection: &Connection,
+    order: &Order,
+    airlines: &[AirlineId],
+) -> StoreResult<i64> {
+    let at = stored_instant(order.at);
+    let total: Money =
+        order.legs.iter().map(|leg| leg.flight.price.times(order.passengers.len() as u32)).sum();
+    let booking = Booking {
         reference: order.reference,
-        status: BookingStatus::Confirmed,
+        status: BookingStatus::Pending,
         passengers: order.passengers.clone(),
-        total_price: segments.iter().map(|segment| segment.price).sum(),
-        segments,
+        segments: Vec::new(),
+        total_price: total,
         created_at: at,
-        history: vec![HistoryEntry {
-            at,
-            event: "confirmed".into(),
-            detail: "purchased; every seat sold".into(),
-        }],
-    })
+        history: Vec::new(),
+        failure: None,
+    };
+    let id = insert_booking(connection, order, &booking)?;
+    insert_passengers(connection, id, &order.passengers)?;
+    let names: Vec<&str> = airlines.iter().map(AirlineId::as_str).collect();
+    let detail = format!("purchase started; asking {} to hold the seats", names.join(", "));
+    append_history(connection, id, at, "pending", &detail)?;
+    Ok(id)
+}
+
+/// Confirms a pending booking: its segments are the seats the participants `held`. A flight
+/// this node learned is cancelled meanwhile has its segments marked so at once.
+pub(crate) fn confirm(
+    connection: &Connection,
+    booking: i64,
+    order: &Order,
+    held: &[HeldSeat],
+    at: Timestamp,
+) -> StoreResult<()> {
+    insert_segments(connection, booking, &segments_of(order, held)?)?;
+    set_status(connection, booking, BookingStatus::Confirmed)?;
+    append_history(connection, booking, at, "confirmed", "every seat sold at every airline")?;
+    let cancelled: Vec<String> = connection
+        .prepare_cached(
+            "SELECT DISTINCT s.flight FROM booking_segments s JOIN flights f ON f.id = s.flight
+             WHERE s.booking = ?1 AND f.status = 'cancelled' ORDER BY s.flight",
+        )
+        .and_then(|mut select| select.query_map([booking], |row| row.get(0))?.collect())
+        .map_err(internal)?;
+    for flight in cancelled {
+        let flight = FlightId::parse(&flight).map_err(|e| StoreError::Internal(e.to_string()))?;
+        mark_segments_flight_cancelled(connection, booking, flight, at)?;
+    }
+    Ok(())
+}
+
+/// Marks a pending booking failed, with why: nothing was bought.
+pub(crate) fn fail(
+    connection: &Connection,
+    booking: i64,
+    cause: &AbortCause,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let failure = serde_json::to_string(cause).map_err(|e| StoreError::Internal(e.to_string()))?;
+    connection
+        .prepare_cached("UPDATE bookings SET status = 'failed', failure = ?2 WHERE id = ?1")
+        .and_then(|mut update| update.execute(params![booking, failure]))
+        .map_err(internal)?;
+    append_history(connection, booking, at, "purchase_failed", &format!("nothing bought: {cause}"))
+}
+
+fn set_status(connection: &Connection, booking: i64, status: BookingStatus) -> StoreResult<()> {
+    connection
+        .prepare_cached("UPDATE bookings SET status = ?2 WHERE id = ?1")
+        .and_then(|mut update| update.execute(params![booking, status.as_str()]))
+        .map_err(internal)?;
+    Ok(())
 }
 
 fn insert_booking(connection: &Connection, order: &Order, booking: &Booking) -> StoreResult<i64> {
@@ -89,7 +172,7 @@ fn insert_booking(connection: &Connection, order: &Order, booking: &Booking) -> 
         .and_then(|mut insert| {
             insert.execute(params![
                 booking.reference.as_str(),
-                order.txn.0,
+                order.txn.as_str(),
                 order.customer.0,
                 booking.status.as_str(),
                 booking.total_price.cents(),
@@ -184,7 +267,7 @@ pub(crate) fn find(
 /// The transaction that sold booking `booking`'s seats.
 pub(crate) fn txn(connection: &Connection, booking: i64) -> rusqlite::Result<TxnId> {
     let mut select = connection.prepare_cached("SELECT txn FROM bookings WHERE id = ?1")?;
-    select.query_row([booking], |row| Ok(TxnId(row.get(0)?)))
+    select.query_row([booking], |row| parsed(row, "txn", TxnId::parse))
 }
 
 /// The internal id and request digest of the customer's booking made with `key`.
@@ -203,7 +286,7 @@ pub(crate) fn find_by_idempotency_key(
 
 /// The whole booking with internal id `booking`.
 pub(crate) fn load(connection: &Connection, booking: i64) -> rusqlite::Result<Booking> {
-    let (reference, status, total, created_at) = connection
+    let (reference, status, total, created_at, failure) = connection
         .prepare_cached("SELECT * FROM bookings WHERE id = ?1")?
         .query_row([booking], |row| {
             Ok((
@@ -211,6 +294,7 @@ pub(crate) fn load(connection: &Connection, booking: i64) -> rusqlite::Result<Bo
                 parsed(row, "status", BookingStatus::parse)?,
                 row.get::<_, i64>("total_price")?,
                 instant(row, "created_at")?,
+                row.get::<_, Option<String>>("failure")?,
             ))
         })?;
     Ok(Booking {
@@ -221,6 +305,7 @@ pub(crate) fn load(connection: &Connection, booking: i64) -> rusqlite::Result<Bo
         total_price: Money::from_cents(total).unwrap_or_default(),
         created_at,
         history: history(connection, booking)?,
+        failure: failure.and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -308,32 +393,73 @@ pub(crate) fn mark_cancelled(
     )
 }
 
-/// Marks every segment on `flight` as `flight_cancelled`, with a history entry on each booking
-/// concerned; returns how many bookings. The bookings are found through the flight's sold seat
-/// rows, which name the booking each seat was sold to.
+/// Marks the segments sold on this airline's `flight` as `flight_cancelled`, with a history
+/// entry on each booking concerned; returns how many bookings. The bookings are found through
+/// the flight's sold seat rows, which name the booking each seat was sold to (this airline's
+/// own sales; other sellers learn it from the replicated flight, see
+/// [`mark_replica_flight_cancelled`]).
 pub(crate) fn mark_flight_cancelled(
     connection: &Connection,
+    this_airline: &AirlineId,
     flight: FlightId,
     at: Timestamp,
 ) -> StoreResult<usize> {
     let bookings: Vec<i64> = connection
         .prepare_cached(
             "SELECT DISTINCT b.id FROM seats s JOIN bookings b ON b.reference = s.booking_reference
-             WHERE s.flight = ?1 AND s.state = 'sold' AND b.status <> 'cancelled'
+             WHERE s.flight = ?1 AND s.state = 'sold' AND s.seller = ?2 AND b.status = 'confirmed'
              ORDER BY b.id",
+        )
+        .and_then(|mut select| {
+            select
+                .query_map(params![flight.to_string(), this_airline.as_str()], |row| row.get(0))?
+                .collect()
+        })
+        .map_err(internal)?;
+    for &booking in &bookings {
+        mark_segments_flight_cancelled(connection, booking, flight, at)?;
+    }
+    Ok(bookings.len())
+}
+
+/// Marks the segments this node sold on another airline's `flight`, which that airline
+/// cancelled, as `flight_cancelled`; returns how many bookings changed.
+pub(crate) fn mark_replica_flight_cancelled(
+    connection: &Connection,
+    flight: FlightId,
+    at: Timestamp,
+) -> StoreResult<usize> {
+    let bookings: Vec<i64> = connection
+        .prepare_cached(
+            "SELECT DISTINCT booking FROM booking_segments
+             WHERE flight = ?1 AND status = 'confirmed' ORDER BY booking",
         )
         .and_then(|mut select| select.query_map([flight.to_string()], |row| row.get(0))?.collect())
         .map_err(internal)?;
-    let mut mark = connection
+    for &booking in &bookings {
+        mark_segments_flight_cancelled(connection, booking, flight, at)?;
+    }
+    Ok(bookings.len())
+}
+
+/// Marks one booking's confirmed segments on `flight` as `flight_cancelled`, with a history
+/// entry if any changed.
+fn mark_segments_flight_cancelled(
+    connection: &Connection,
+    booking: i64,
+    flight: FlightId,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let changed = connection
         .prepare_cached(
             "UPDATE booking_segments SET status = 'flight_cancelled'
              WHERE booking = ?1 AND flight = ?2 AND status = 'confirmed'",
         )
+        .and_then(|mut update| update.execute(params![booking, flight.to_string()]))
         .map_err(internal)?;
-    let detail = format!("flight {flight} cancelled by the airline");
-    for &booking in &bookings {
-        mark.execute(params![booking, flight.to_string()]).map_err(internal)?;
+    if changed > 0 {
+        let detail = format!("flight {flight} cancelled by the airline");
         append_history(connection, booking, at, "flight_cancelled", &detail)?;
     }
-    Ok(bookings.len())
+    Ok(())
 }

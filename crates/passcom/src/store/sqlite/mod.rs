@@ -9,6 +9,7 @@ mod bookings;
 mod catalog;
 mod checkpointer;
 mod codec;
+mod commit;
 mod network;
 mod readers;
 mod schema;
@@ -20,6 +21,7 @@ use std::path::Path;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use passcom_core::commit::{Outcome, Prepare, Status, Vote};
 use passcom_core::replication::Batch;
 use passcom_core::{
     Airline, AirlineId, Airport, Booking, BookingReference, BookingStatus, Flight, FlightId,
@@ -33,8 +35,9 @@ use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
 use self::writer::{Writer, internal};
 use super::{
-    Customer, CustomerId, FlightPosition, FlightQuery, FlightRecord, NewCustomer, Order, Page,
-    PeerRecord, Purchased, SeatMap, Session, Store, StoreError, StoreResult,
+    Coordination, Customer, CustomerId, DecidedBy, Decision, FlightPosition, FlightQuery,
+    FlightRecord, InDoubt, NewCustomer, Order, Page, PeerRecord, Purchased, Release, SeatMap,
+    SegmentRecord, Session, Store, StoreError, StoreResult, TxnId, TxnSummary,
 };
 
 /// Tuning of the SQLite store.
@@ -103,16 +106,8 @@ impl SqliteStore {
 
 /// Holds and sells every seat of `order` and records its booking, in one write.
 fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult<Purchased> {
-    if let Some(idempotency) = &order.idempotency {
-        let earlier =
-            bookings::find_by_idempotency_key(connection, order.customer, &idempotency.key)
-                .map_err(internal)?;
-        if let Some((booking, digest)) = earlier {
-            if digest != idempotency.request_digest {
-                return Err(StoreError::IdempotencyKeyReused);
-            }
-            return bookings::load(connection, booking).map(Purchased::Replayed).map_err(internal);
-        }
+    if let Some(replayed) = replay(connection, &order)? {
+        return Ok(replayed);
     }
     let mut held = Vec::new();
     for leg in &order.legs {
@@ -131,9 +126,24 @@ fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult
     bookings::insert(connection, &order, &held).map(Purchased::Created)
 }
 
-/// Cancels the customer's booking and releases its seats.
+/// The booking an earlier purchase with the order's idempotency key made, as it stands now;
+/// `IdempotencyKeyReused` if that purchase asked for something else.
+fn replay(connection: &Connection, order: &Order) -> StoreResult<Option<Purchased>> {
+    let Some(idempotency) = &order.idempotency else { return Ok(None) };
+    let earlier = bookings::find_by_idempotency_key(connection, order.customer, &idempotency.key)
+        .map_err(internal)?;
+    let Some((booking, digest)) = earlier else { return Ok(None) };
+    if digest != idempotency.request_digest {
+        return Err(StoreError::IdempotencyKeyReused);
+    }
+    bookings::load(connection, booking).map(|b| Some(Purchased::Replayed(b))).map_err(internal)
+}
+
+/// Cancels the customer's booking: releases its seats here and records the releases to make
+/// at the other airlines whose flights it has.
 fn cancel_booking(
     connection: &Connection,
+    owner: &Owner,
     customer: CustomerId,
     reference: BookingReference,
     at: Timestamp,
@@ -142,19 +152,28 @@ fn cancel_booking(
         .map_err(internal)?
         .ok_or(StoreError::BookingNotFound(reference))?;
     let booking = bookings::load(connection, id).map_err(internal)?;
-    if booking.status == BookingStatus::Cancelled {
-        return Ok(booking);
+    match booking.status {
+        BookingStatus::Cancelled | BookingStatus::Failed => return Ok(booking),
+        BookingStatus::Pending => return Err(StoreError::BookingPending(reference)),
+        BookingStatus::Confirmed => {}
     }
     let departed = booking.segments.iter().find(|segment| segment.departure <= at);
     if let Some(segment) = departed {
         return Err(StoreError::FlightDeparted(segment.flight));
     }
-    seats::release(connection, &bookings::txn(connection, id).map_err(internal)?)?;
-    let flights: BTreeSet<FlightId> =
-        booking.segments.iter().map(|segment| segment.flight).collect();
-    for flight in flights {
+    let txn = bookings::txn(connection, id).map_err(internal)?;
+    for flight in seats::flights_of_txn(connection, &txn)? {
         network::log_change(connection, flight)?;
     }
+    seats::release(connection, &txn)?;
+    let elsewhere: BTreeSet<AirlineId> = booking
+        .segments
+        .iter()
+        .filter(|segment| segment.airline != owner.airline)
+        .map(|segment| segment.airline.clone())
+        .collect();
+    let elsewhere: Vec<AirlineId> = elsewhere.into_iter().collect();
+    commit::request_releases(connection, &txn, id, &elsewhere, at)?;
     bookings::mark_cancelled(connection, id, at)?;
     bookings::load(connection, id).map_err(internal)
 }
@@ -212,10 +231,11 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
         at: Timestamp,
     ) -> StoreResult<FlightRecord> {
+        let owner = self.owner.airline.clone();
         self.writer
             .write(move |c| {
                 let cancelled = catalog::cancel_flight(c, id, expected_version)?;
-                bookings::mark_flight_cancelled(c, id, at)?;
+                bookings::mark_flight_cancelled(c, &owner, id, at)?;
                 Ok(cancelled)
             })
             .await
@@ -318,7 +338,8 @@ impl Store for SqliteStore {
         reference: BookingReference,
         at: Timestamp,
     ) -> StoreResult<Booking> {
-        self.writer.write(move |c| cancel_booking(c, customer, reference, at)).await
+        let owner = self.owner.clone();
+        self.writer.write(move |c| cancel_booking(c, &owner, customer, reference, at)).await
     }
 
     async fn log_head(&self) -> StoreResult<u64> {
@@ -338,9 +359,16 @@ impl Store for SqliteStore {
         self.writer.write(move |c| network::prune_log(c, keep)).await
     }
 
-    async fn apply_replica(&self, owner: AirlineId, batch: Batch) -> StoreResult<()> {
+    async fn apply_replica(
+        &self,
+        owner: AirlineId,
+        batch: Batch,
+        at: Timestamp,
+    ) -> StoreResult<()> {
         let this_airline = self.owner.airline.clone();
-        self.writer.write(move |c| network::apply_replica(c, &this_airline, &owner, &batch)).await
+        self.writer
+            .write(move |c| network::apply_replica(c, &this_airline, &owner, &batch, at))
+            .await
     }
 
     async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>> {
@@ -353,5 +381,77 @@ impl Store for SqliteStore {
 
     async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()> {
         self.writer.write(move |c| network::put_peer(c, &peer, at)).await
+    }
+
+    async fn begin_purchase(
+        &self,
+        order: Order,
+        participants: Vec<AirlineId>,
+    ) -> StoreResult<Purchased> {
+        self.writer.write(move |c| commit::begin(c, &order, &participants)).await
+    }
+
+    async fn record_decision(
+        &self,
+        txn: TxnId,
+        decision: Decision,
+        at: Timestamp,
+    ) -> StoreResult<Booking> {
+        self.writer.write(move |c| commit::record_decision(c, &txn, &decision, at)).await
+    }
+
+    async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()> {
+        self.writer.write(move |c| commit::acknowledge(c, &txn, &participant)).await
+    }
+
+    async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>> {
+        self.readers.read_store(commit::unfinished).await
+    }
+
+    async fn prepare(&self, prepare: Prepare, at: Timestamp) -> StoreResult<Vote> {
+        let owner = self.owner.clone();
+        self.writer.write(move |c| commit::prepare(c, &owner, &prepare, at)).await
+    }
+
+    async fn decide(
+        &self,
+        txn: TxnId,
+        outcome: Outcome,
+        by: DecidedBy,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.writer.write(move |c| commit::decide(c, &txn, outcome, by, at)).await
+    }
+
+    async fn txn_status(&self, txn: TxnId, at: Timestamp) -> StoreResult<Status> {
+        self.writer.write(move |c| commit::status(c, &txn, at)).await
+    }
+
+    async fn in_doubt(&self) -> StoreResult<Vec<InDoubt>> {
+        self.readers.read_store(commit::in_doubt).await
+    }
+
+    async fn txn_summaries(&self) -> StoreResult<Vec<TxnSummary>> {
+        self.readers.read_store(commit::summaries).await
+    }
+
+    async fn resolve_txn(&self, txn: TxnId, outcome: Outcome, at: Timestamp) -> StoreResult<()> {
+        self.writer.write(move |c| commit::resolve(c, &txn, outcome, at)).await
+    }
+
+    async fn pending_releases(&self) -> StoreResult<Vec<Release>> {
+        self.readers.read_store(commit::pending_releases).await
+    }
+
+    async fn released(&self, txn: TxnId, airline: AirlineId, at: Timestamp) -> StoreResult<()> {
+        self.writer.write(move |c| commit::released(c, &txn, &airline, at)).await
+    }
+
+    async fn release_for(&self, txn: TxnId, seller: AirlineId) -> StoreResult<()> {
+        self.writer.write(move |c| commit::release_for(c, &txn, &seller)).await
+    }
+
+    async fn flight_segments(&self, flight: FlightId) -> StoreResult<Vec<SegmentRecord>> {
+        self.readers.read_store(move |c| commit::segments(c, flight)).await
     }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use passcom_core::replication::{Batch, FlightState};
-use passcom_core::{AirlineId, Designator, Flight, FlightId};
+use passcom_core::{AirlineId, Designator, Flight, FlightId, FlightStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::bookings;
 use super::catalog::{FLIGHT_COLUMNS, flight_record_from_row};
 use super::codec::{millis, parsed};
 use super::writer::internal;
@@ -85,6 +86,7 @@ pub(crate) fn apply_replica(
     this_airline: &AirlineId,
     owner: &AirlineId,
     batch: &Batch,
+    at: Timestamp,
 ) -> StoreResult<()> {
     if owner == this_airline {
         return Err(StoreError::ForeignFlight(format!("{owner} cannot replicate its own catalog")));
@@ -93,6 +95,9 @@ pub(crate) fn apply_replica(
     for state in &batch.flights {
         check_owned(&state.flight, owner, designator)?;
         upsert_replica(connection, state)?;
+        if state.flight.status == FlightStatus::Cancelled {
+            bookings::mark_replica_flight_cancelled(connection, state.flight.id, at)?;
+        }
     }
     connection
         .prepare_cached(

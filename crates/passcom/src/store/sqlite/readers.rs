@@ -72,4 +72,13 @@ impl Readers {
         .await
         .map_err(|error| StoreError::Internal(format!("a read failed: {error}")))?
     }
+
+    /// [`Readers::read`] for reads that tell store errors themselves.
+    pub(crate) async fn read_store<R, F>(&self, read: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+    {
+        self.read(move |connection| Ok(read(connection))).await?
+    }
 }

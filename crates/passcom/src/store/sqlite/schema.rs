@@ -165,6 +165,93 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 3: purchases across airlines (two-phase commit).
+    r#"
+    -- A failed purchase is its own status, with why. SQLite cannot change a CHECK constraint,
+    -- so the table is rebuilt (foreign keys are off while migrations run; see `migrate`).
+    CREATE TABLE bookings_v3 (
+        id              INTEGER PRIMARY KEY,
+        reference       TEXT NOT NULL UNIQUE,
+        txn             TEXT NOT NULL,
+        customer        INTEGER NOT NULL REFERENCES customers(id),
+        status          TEXT NOT NULL
+                        CHECK (status IN ('pending', 'confirmed', 'cancelled', 'failed')),
+        total_price     INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        idempotency_key TEXT,
+        request_digest  BLOB,
+        failure         TEXT
+    ) STRICT;
+    INSERT INTO bookings_v3 (id, reference, txn, customer, status, total_price, created_at,
+            idempotency_key, request_digest)
+        SELECT id, reference, txn, customer, status, total_price, created_at, idempotency_key,
+            request_digest
+        FROM bookings;
+    DROP TABLE bookings;
+    ALTER TABLE bookings_v3 RENAME TO bookings;
+    CREATE INDEX bookings_by_customer ON bookings (customer, id);
+    CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (customer, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+
+    -- The seller's segments by flight: to mark them when another airline cancels the flight.
+    CREATE INDEX booking_segments_by_flight ON booking_segments (flight);
+
+    -- A seat's passenger by position in the order (names may repeat), to answer a repeated
+    -- prepare with the very same vote.
+    ALTER TABLE seats ADD COLUMN passenger_index INTEGER;
+
+    -- The transactions this node coordinates (as the seller). `started` until decided; kept
+    -- after, to answer participants that ask.
+    CREATE TABLE coordinator_txns (
+        txn        TEXT PRIMARY KEY,
+        booking    INTEGER NOT NULL REFERENCES bookings(id),
+        state      TEXT NOT NULL CHECK (state IN ('started', 'committed', 'aborted')),
+        created_at INTEGER NOT NULL,
+        decided_at INTEGER
+    ) STRICT;
+    CREATE INDEX coordinator_txns_by_state ON coordinator_txns (state);
+
+    -- Who takes part in each, and whether it acknowledged the decision.
+    CREATE TABLE coordinator_participants (
+        txn          TEXT NOT NULL REFERENCES coordinator_txns(txn),
+        airline      TEXT NOT NULL,
+        acknowledged INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (txn, airline)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX coordinator_participants_waiting ON coordinator_participants (acknowledged, txn);
+
+    -- The transactions this node takes part in (as an owner). No row for a no-vote: presumed
+    -- abort; an `aborted` row for a transaction asked about or aborted before it was seen, so
+    -- that a late prepare is refused.
+    CREATE TABLE participant_txns (
+        txn          TEXT PRIMARY KEY,
+        coordinator  TEXT NOT NULL,
+        participants TEXT NOT NULL,
+        reference    TEXT,
+        state        TEXT NOT NULL CHECK (state IN ('prepared', 'committed', 'aborted')),
+        prepared_at  INTEGER,
+        decided_at   INTEGER,
+        decided_by   TEXT
+    ) STRICT;
+    CREATE INDEX participant_txns_by_state ON participant_txns (state);
+
+    -- Seats a cancelled booking still holds at other airlines, to be released there.
+    CREATE TABLE releases (
+        txn          TEXT NOT NULL,
+        airline      TEXT NOT NULL,
+        booking      INTEGER NOT NULL REFERENCES bookings(id),
+        requested_at INTEGER NOT NULL,
+        PRIMARY KEY (txn, airline)
+    ) STRICT, WITHOUT ROWID;
+
+    -- What operators did by hand.
+    CREATE TABLE audit (
+        id     INTEGER PRIMARY KEY,
+        at     INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Turns on the query planner stability guarantee on any connection.
@@ -193,11 +280,35 @@ const WAL_BYTES_KEPT_MAX: i64 = 64 * 1024 * 1024;
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
 /// Brings the database up to the latest schema.
+///
+/// Foreign keys are off while migrations run, so that a migration can rebuild a table others
+/// refer to (SQLite's documented procedure for changes `ALTER TABLE` cannot make); each
+/// migration checks them before it commits instead.
 pub(crate) fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
     let applied: usize = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if applied >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    let enforced: bool = connection.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    connection.pragma_update(None, "foreign_keys", false)?;
+    let migrated = run_migrations(connection, applied);
+    connection.pragma_update(None, "foreign_keys", enforced)?;
+    migrated
+}
+
+fn run_migrations(connection: &mut Connection, applied: usize) -> rusqlite::Result<()> {
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
         let transaction = connection.transaction()?;
         transaction.execute_batch(migration)?;
+        let violations: i64 =
+            transaction
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| row.get(0))?;
+        if violations > 0 {
+            let constraint = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY);
+            let message =
+                format!("migration {} leaves {violations} broken foreign keys", index + 1);
+            return Err(rusqlite::Error::SqliteFailure(constraint, Some(message)));
+        }
         transaction.pragma_update(None, "user_version", index + 1)?;
         transaction.commit()?;
     }

@@ -16,7 +16,7 @@ use passcom_core::{
 use rusqlite::{Connection, params};
 
 use super::catalog::{bare_flight, check_sellable, taken_seats};
-use super::codec::is_unique_violation;
+use super::codec::{is_unique_violation, parsed};
 use super::writer::internal;
 use crate::store::{HeldSeat, StoreError, StoreResult, TxnId};
 
@@ -69,7 +69,7 @@ pub(crate) fn hold(
         let serial = first_serial + passenger as u64;
         let ticket = TicketNumber::issue(owner.ticket_prefix, serial)
             .map_err(|error| StoreError::Internal(error.to_string()))?;
-        insert_hold(connection, request, seat, name, ticket)?;
+        insert_hold(connection, request, seat, (passenger, name), ticket)?;
         held.push(HeldSeat { flight: flight.id, passenger, seat, ticket });
     }
     Ok(held)
@@ -79,24 +79,26 @@ fn insert_hold(
     connection: &Connection,
     request: &HoldRequest<'_>,
     seat: SeatNumber,
-    passenger: &PassengerName,
+    (passenger_index, passenger): (usize, &PassengerName),
     ticket: TicketNumber,
 ) -> StoreResult<()> {
     connection
         .prepare_cached(
-            "INSERT INTO seats (flight, seat, state, txn, seller, booking_reference, passenger, ticket)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO seats (flight, seat, state, txn, seller, booking_reference, passenger, ticket,
+                 passenger_index)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .and_then(|mut insert| {
             insert.execute(params![
                 request.flight.to_string(),
                 seat.to_string(),
                 if request.sold_to.is_some() { "sold" } else { "held" },
-                request.txn.0,
+                request.txn.as_str(),
                 request.seller.as_str(),
                 request.sold_to.as_ref().map(BookingReference::as_str),
                 passenger.as_str(),
-                ticket.to_string()
+                ticket.to_string(),
+                passenger_index
             ])
         })
         .map_err(|error| match is_unique_violation(&error) {
@@ -123,6 +125,47 @@ fn issue_tickets(connection: &Connection, count: usize) -> StoreResult<u64> {
 pub(crate) fn release(connection: &Connection, txn: &TxnId) -> StoreResult<usize> {
     connection
         .prepare_cached("DELETE FROM seats WHERE txn = ?1")
-        .and_then(|mut delete| delete.execute([&txn.0]))
+        .and_then(|mut delete| delete.execute([txn.as_str()]))
+        .map_err(internal)
+}
+
+/// The seats `txn` holds or sold here, flight by flight, passenger by passenger.
+pub(crate) fn of_txn(connection: &Connection, txn: &TxnId) -> StoreResult<Vec<HeldSeat>> {
+    connection
+        .prepare_cached("SELECT * FROM seats WHERE txn = ?1 ORDER BY flight, passenger_index")
+        .and_then(|mut select| {
+            select
+                .query_map([txn.as_str()], |row| {
+                    Ok(HeldSeat {
+                        flight: parsed(row, "flight", FlightId::parse)?,
+                        passenger: row
+                            .get::<_, Option<usize>>("passenger_index")?
+                            .unwrap_or_default(),
+                        seat: parsed(row, "seat", SeatNumber::parse)?,
+                        ticket: parsed(row, "ticket", TicketNumber::parse)?,
+                    })
+                })?
+                .collect()
+        })
+        .map_err(internal)
+}
+
+/// Sells every seat `txn` holds to booking `reference`; returns how many.
+pub(crate) fn sell(connection: &Connection, txn: &TxnId, reference: &str) -> StoreResult<usize> {
+    connection
+        .prepare_cached("UPDATE seats SET state = 'sold', booking_reference = ?2 WHERE txn = ?1 AND state = 'held'")
+        .and_then(|mut update| update.execute(params![txn.as_str(), reference]))
+        .map_err(internal)
+}
+
+/// The flights on which `txn` holds or sold seats here.
+pub(crate) fn flights_of_txn(connection: &Connection, txn: &TxnId) -> StoreResult<Vec<FlightId>> {
+    connection
+        .prepare_cached("SELECT DISTINCT flight FROM seats WHERE txn = ?1")
+        .and_then(|mut select| {
+            select
+                .query_map([txn.as_str()], |row| parsed(row, "flight", FlightId::parse))?
+                .collect()
+        })
         .map_err(internal)
 }

@@ -106,7 +106,7 @@ impl Writer {
 ///
 /// The savepoint statements are prepared once and cached: a batch runs two per write, and
 /// compiling them each time showed up in profiles.
-fn in_savepoint<R>(
+pub(crate) fn in_savepoint<R>(
     connection: &Connection,
     write: impl FnOnce(&Connection) -> StoreResult<R>,
 ) -> StoreResult<R> {
@@ -132,12 +132,17 @@ fn run(
     let mut batch = Vec::with_capacity(batch_max);
     while queue.blocking_recv_many(&mut batch, batch_max) > 0 {
         metrics::histogram!("passcom_store_write_batch_size").record(batch.len() as f64);
-        commit_batch(&mut connection, batch.drain(..));
-        after_commit(&connection);
+        commit_batch(&mut connection, batch.drain(..), &mut after_commit);
     }
 }
 
-fn commit_batch(connection: &mut Connection, jobs: impl Iterator<Item = Box<dyn Job>>) {
+/// Commits `jobs` in one transaction, runs `after_commit`, then answers each job — in that
+/// order, so that whoever sees a write's answer also sees what `after_commit` published.
+fn commit_batch(
+    connection: &mut Connection,
+    jobs: impl Iterator<Item = Box<dyn Job>>,
+    after_commit: &mut AfterCommit,
+) {
     let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(transaction) => transaction,
         Err(error) => {
@@ -153,6 +158,7 @@ fn commit_batch(connection: &mut Connection, jobs: impl Iterator<Item = Box<dyn 
         tracing::error!(%reason, "a write batch failed to commit");
     }
     let committed = committed.as_ref().map(|_| ()).map_err(String::as_str);
+    after_commit(connection);
     for completion in completions {
         completion(committed);
     }

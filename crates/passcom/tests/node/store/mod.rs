@@ -45,6 +45,17 @@ macro_rules! conformance_suite {
             replicas_apply_batches_and_keep_their_position,
             a_replica_refuses_flights_its_owner_may_not_publish,
             peers_are_added_updated_and_removed,
+            a_prepare_holds_seats_and_answers_the_same_vote_again,
+            a_refused_prepare_holds_nothing_and_refuses_again,
+            a_commit_sells_the_held_seats_to_the_sellers_booking,
+            an_abort_releases_and_a_late_prepare_is_refused,
+            asking_about_an_unknown_transaction_records_it_aborted,
+            an_operator_resolves_a_transaction_in_doubt,
+            a_coordinated_purchase_is_pending_until_decided,
+            a_failed_purchase_records_why,
+            cancelling_a_booking_across_airlines_records_releases,
+            an_owner_releases_only_the_sellers_seats,
+            a_flight_cancelled_by_its_owner_marks_the_sellers_segments,
         );
     };
     ($open:path => $($test:ident),* $(,)?) => {

@@ -1,5 +1,9 @@
 //! What every store must do. Each function is one test, given a fresh store.
 
+mod commit;
+
+pub use self::commit::*;
+
 use std::collections::BTreeSet;
 
 use jiff::{SignedDuration, Timestamp};
@@ -83,7 +87,7 @@ fn order(
     names: &[&str],
 ) -> Order {
     Order {
-        txn: TxnId(format!("txn-{reference}")),
+        txn: TxnId::parse(&hex::encode(reference)).unwrap(),
         reference: BookingReference::parse(reference).unwrap(),
         customer,
         idempotency: None,
@@ -304,7 +308,10 @@ pub async fn only_the_owner_sells_its_seats(store: &dyn Store) {
     let giro = reference_airlines()[1].airline();
     store.put_airline(giro.clone()).await.unwrap();
     let theirs = flight_of(&giro, 70, 24, Cabin::standard());
-    store.apply_replica(giro.id.clone(), batch(0, 1, std::slice::from_ref(&theirs))).await.unwrap();
+    store
+        .apply_replica(giro.id.clone(), batch(0, 1, std::slice::from_ref(&theirs)), now())
+        .await
+        .unwrap();
     let buyer = customer(store, "buyer").await;
     let refused =
         store.purchase(order(buyer, "LLLLLL", vec![(theirs.clone(), None)], &["A"])).await;
@@ -356,7 +363,7 @@ pub async fn a_taken_reference_is_reported(store: &dyn Store) {
         store.purchase(order(buyer, "RRRRRR", vec![(flight.clone(), None)], &["A"])).await.unwrap(),
     );
     let mut clash = order(buyer, "RRRRRR", vec![(flight.clone(), None)], &["B"]);
-    clash.txn = TxnId("another-transaction".into());
+    clash.txn = TxnId::parse("a1a1a1").unwrap();
     assert!(matches!(store.purchase(clash).await, Err(StoreError::ReferenceTaken(_))));
     assert_eq!(seats_available(store, flight.id).await, 179, "the clashing purchase held nothing");
 }
@@ -616,15 +623,18 @@ pub async fn replicas_apply_batches_and_keep_their_position(store: &dyn Store) {
     let giro = reference_airlines()[1].airline();
     store.put_airline(giro.clone()).await.unwrap();
     let mut theirs = flight_of(&giro, 800, 24, Cabin::standard());
-    store.apply_replica(giro.id.clone(), batch(0, 7, std::slice::from_ref(&theirs))).await.unwrap();
+    store
+        .apply_replica(giro.id.clone(), batch(0, 7, std::slice::from_ref(&theirs)), now())
+        .await
+        .unwrap();
     let stored = store.flight(theirs.id).await.unwrap().unwrap();
     assert_eq!((stored.flight.clone(), stored.seats_available), (theirs.clone(), 100));
 
     theirs.version = 2;
     theirs.status = FlightStatus::Cancelled;
     let update = batch(7, 9, std::slice::from_ref(&theirs));
-    store.apply_replica(giro.id.clone(), update.clone()).await.unwrap();
-    store.apply_replica(giro.id.clone(), update).await.unwrap();
+    store.apply_replica(giro.id.clone(), update.clone(), now()).await.unwrap();
+    store.apply_replica(giro.id.clone(), update, now()).await.unwrap();
     assert_eq!(store.flight(theirs.id).await.unwrap().unwrap().flight, theirs);
     assert_eq!(store.replica_positions().await.unwrap().get(&giro.id), Some(&9));
     assert_eq!(
@@ -643,19 +653,20 @@ pub async fn a_replica_refuses_flights_its_owner_may_not_publish(store: &dyn Sto
     store.put_airline(giro.clone()).await.unwrap();
 
     let refused =
-        store.apply_replica(giro.id.clone(), batch(0, 1, std::slice::from_ref(&ours))).await;
+        store.apply_replica(giro.id.clone(), batch(0, 1, std::slice::from_ref(&ours)), now()).await;
     assert!(
         matches!(refused, Err(StoreError::ForeignFlight(_))),
         "giro cannot publish a Rumos flight"
     );
     let mut disguised = ours.clone();
     disguised.airline = giro.id.clone();
-    let refused = store.apply_replica(giro.id.clone(), batch(0, 1, &[disguised])).await;
+    let refused = store.apply_replica(giro.id.clone(), batch(0, 1, &[disguised]), now()).await;
     assert!(
         matches!(refused, Err(StoreError::ForeignFlight(_))),
         "nor claim a flight under another designator"
     );
-    let refused = store.apply_replica(owner().id, batch(0, 1, std::slice::from_ref(&ours))).await;
+    let refused =
+        store.apply_replica(owner().id, batch(0, 1, std::slice::from_ref(&ours)), now()).await;
     assert!(
         matches!(refused, Err(StoreError::ForeignFlight(_))),
         "nor can a node replicate itself"
