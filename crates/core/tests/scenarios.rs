@@ -591,6 +591,7 @@ impl Runner for ParticipantRunner {
                 self.step(ParticipantEvent::InquiryFailed { txn: txn()?, from, now })
             }
             "decided" => self.step(ParticipantEvent::Decided { txn: txn()? }),
+            "apply-failed" => self.step(ParticipantEvent::ApplyFailed { txn: txn()? }),
             "in-doubt" => {
                 let txns: Vec<String> = self.machine.in_doubt().map(ToString::to_string).collect();
                 format!("in doubt: [{}]\n", txns.join(", "))

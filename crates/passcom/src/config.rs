@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use passcom_core::airline::parse_colour;
+use passcom_core::commit::Timing;
 use passcom_core::itinerary::ConnectionRules;
 use passcom_core::reference::reference_airline;
 use passcom_core::{Airline, AirlineId, Designator, TicketPrefix};
@@ -53,6 +54,54 @@ pub struct Config {
     /// The admin console.
     #[serde(default)]
     pub console: ConsoleConfig,
+    /// Purchases across airlines: the two-phase commit's timing.
+    #[serde(default)]
+    pub commit: CommitConfig,
+}
+
+/// The timing of purchases across airlines (see `passcom_core::commit`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommitConfig {
+    /// Longest the seller waits for every vote before aborting.
+    pub prepare_timeout_ms: u64,
+    /// First wait before telling a decision again, asking again, or retrying a release.
+    pub retry_min_ms: u64,
+    /// Longest wait between two such tries.
+    pub retry_max_ms: u64,
+    /// How long a prepared participant waits for the decision before it asks.
+    pub decision_wait_ms: u64,
+    /// Questions to the coordinator before asking the other participants too.
+    pub coordinator_inquiries_max: u32,
+    /// How long a purchase request waits for its outcome before answering `202 pending`.
+    pub purchase_wait_ms: u64,
+}
+
+impl Default for CommitConfig {
+    fn default() -> Self {
+        let timing = Timing::default();
+        Self {
+            prepare_timeout_ms: timing.prepare_timeout_ms,
+            retry_min_ms: timing.retry_min_ms,
+            retry_max_ms: timing.retry_max_ms,
+            decision_wait_ms: timing.decision_wait_ms,
+            coordinator_inquiries_max: timing.coordinator_inquiries_max,
+            purchase_wait_ms: 5000,
+        }
+    }
+}
+
+impl CommitConfig {
+    /// The protocol's share of it.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            prepare_timeout_ms: self.prepare_timeout_ms,
+            retry_min_ms: self.retry_min_ms,
+            retry_max_ms: self.retry_max_ms,
+            decision_wait_ms: self.decision_wait_ms,
+            coordinator_inquiries_max: self.coordinator_inquiries_max,
+        }
+    }
 }
 
 /// The network between airlines: this node's key, its peers, and the protocols' timing.
@@ -362,6 +411,7 @@ impl Config {
             passwords: PasswordHashing::default(),
             network: NetworkConfig::default(),
             console: ConsoleConfig::default(),
+            commit: CommitConfig::default(),
         }
     }
 

@@ -19,13 +19,17 @@
 //! | `addconn <airline> <url> [public-key]` | add (or move) a peer, pinning its key; persisted |
 //! | `rmconn <airline>` | remove a peer; persisted |
 //! | `flights [airline] [date]` | flights known here, with free seats and whether their owner answers |
+//! | `segments <flight>` | this airline's record of the seats on one of its flights: seller, booking, passenger, ticket |
+//! | `txns` | unfinished transactions, as coordinator and as participant, with their state and age |
+//! | `resolve <txn> commit\|abort` | decide a transaction in doubt by hand (its coordinator is gone for good); audited |
 //! | `quit` | close this connection |
 //! | `shutdown` | stop the node gracefully |
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use passcom_core::{AirlineId, time};
+use passcom_core::commit::{Outcome, TxnId};
+use passcom_core::{AirlineId, FlightId, time};
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -46,6 +50,9 @@ commands:
   addconn <airline> <url> [public-key]   add or move a peer, pinning its key
   rmconn <airline>                       remove a peer
   flights [airline] [YYYY-MM-DD]         flights known here (at most 50)
+  segments <flight>                      seats held or sold on one of our flights
+  txns                                   unfinished transactions: state and age
+  resolve <txn> commit|abort             decide a transaction in doubt by hand (audited)
   quit                                   close this connection
   shutdown                               stop the node gracefully";
 
@@ -136,6 +143,9 @@ async fn answer(
         ("addconn", true) => (addconn(node, args).await, Next::Continue),
         ("rmconn", true) => (rmconn(node, args).await, Next::Continue),
         ("flights", true) => (flights(node, args), Next::Continue),
+        ("segments", true) => (segments(node, args).await, Next::Continue),
+        ("txns", true) => (txns(node).await, Next::Continue),
+        ("resolve", true) => (resolve(node, args).await, Next::Continue),
         ("shutdown", true) => {
             tracing::info!("shutdown requested from the console");
             node.request_shutdown();
@@ -316,4 +326,70 @@ fn flights(node: &Node, args: &[&str]) -> String {
         );
     }
     text
+}
+
+async fn segments(node: &Node, args: &[&str]) -> String {
+    let [flight] = args else { return "error: usage: segments <flight>".to_owned() };
+    let flight = match FlightId::parse(flight) {
+        Ok(flight) => flight,
+        Err(error) => return format!("error: {}", error.message()),
+    };
+    if !node.owns(flight) {
+        return format!("error: {flight} is not one of our flights");
+    }
+    let records = match node.store.flight_segments(flight).await {
+        Ok(records) => records,
+        Err(error) => return format!("error: {error}"),
+    };
+    let mut text = format!("{flight}: {} seats held or sold", records.len());
+    for record in records {
+        let reference = record.reference.map_or("-".to_owned(), |r| r.to_string());
+        let _ = write!(
+            text,
+            "\n{:<4} {:<5} {:<13} {:<8} {:<7} {}",
+            record.seat.to_string(),
+            record.state,
+            record.ticket.to_string(),
+            record.seller.as_str(),
+            reference,
+            record.passenger
+        );
+    }
+    text
+}
+
+async fn txns(node: &Node) -> String {
+    let summaries = match node.store.txn_summaries().await {
+        Ok(summaries) => summaries,
+        Err(error) => return format!("error: {error}"),
+    };
+    if summaries.is_empty() {
+        return "no unfinished transactions".to_owned();
+    }
+    let now = node.clock.now();
+    let mut text = format!("{} unfinished", summaries.len());
+    for summary in summaries {
+        let age = now.duration_since(summary.since).as_secs();
+        let _ = write!(text, "\n{:<32} {:>6}s  {}", summary.txn, age, summary.state);
+    }
+    text
+}
+
+async fn resolve(node: &Node, args: &[&str]) -> String {
+    let usage = "error: usage: resolve <txn> commit|abort";
+    let [txn, decision] = args else { return usage.to_owned() };
+    let outcome = match *decision {
+        "commit" => Outcome::Committed,
+        "abort" => Outcome::Aborted,
+        _ => return usage.to_owned(),
+    };
+    let txn = match TxnId::parse(txn) {
+        Ok(txn) => txn,
+        Err(error) => return format!("error: {}", error.message()),
+    };
+    tracing::warn!(%txn, %outcome, "an operator resolves a transaction in doubt");
+    match node.commit.resolve(txn.clone(), outcome).await {
+        Ok(()) => format!("ok: {txn} {outcome} here (recorded in the audit log)"),
+        Err(error) => format!("error: {error}"),
+    }
 }

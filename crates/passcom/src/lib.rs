@@ -14,6 +14,7 @@ pub mod api;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod commit;
 pub mod config;
 pub mod console;
 pub mod network;

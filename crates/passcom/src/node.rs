@@ -15,17 +15,18 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use passcom_core::{Airline, AirlineId};
+use passcom_core::{Airline, AirlineId, FlightId};
 use tokio::sync::watch;
 
 use crate::accounts::{Accounts, PasswordHasher};
 use crate::api::views::Airports;
 use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
+use crate::commit::Commit;
 use crate::config::{Config, Secret};
 use crate::network::Network;
 use crate::network::keys::AirlineKey;
-use crate::sales::Sales;
+use crate::sales::{Sales, SalesContext};
 use crate::schedule::Schedule;
 use crate::seed;
 use crate::store::Store;
@@ -52,7 +53,9 @@ pub struct Node {
     /// Every flight it knows, in memory.
     pub catalog: Arc<Catalog>,
     /// The other airlines.
-    pub network: Network,
+    pub network: Arc<Network>,
+    /// Purchases across airlines.
+    pub commit: Arc<Commit>,
     /// Bearer token of the admin API.
     pub admin_token: Secret,
     /// Renders the Prometheus metrics.
@@ -106,22 +109,24 @@ impl Node {
             None => generated_admin_token(data_dir, entropy.as_ref())?,
         };
         let key = AirlineKey::load_or_create(&config.key_path(), entropy.as_ref())?;
-        let network = Network::new(
+        let network = Arc::new(Network::new(
             airline.clone(),
             key,
             config.network.clone(),
             clock.clone(),
             entropy.clone(),
-        )?;
-        let rules = config.connections.clone();
+        )?);
+        let commit = Arc::new(Commit::new(config.commit.clone(), store.clone(), clock.clone()));
+        let sales_context = SalesContext {
+            clock: clock.clone(),
+            entropy: entropy.clone(),
+            catalog: catalog.clone(),
+            rules: config.connections.clone(),
+            network: network.clone(),
+            commit: commit.clone(),
+        };
         Ok(Arc::new(Self {
-            sales: Sales::new(
-                store.clone(),
-                clock.clone(),
-                entropy.clone(),
-                catalog.clone(),
-                rules,
-            ),
+            sales: Sales::new(store.clone(), airline.id.clone(), sales_context),
             schedule: Schedule::new(
                 store.clone(),
                 clock.clone(),
@@ -133,6 +138,7 @@ impl Node {
             metrics: metrics_handle(),
             catalog,
             network,
+            commit,
             config,
             airline,
             store,
@@ -153,6 +159,11 @@ impl Node {
     pub async fn shutdown_requested(&self) {
         let mut requested = self.shutdown.subscribe();
         let _ = requested.wait_for(|requested| *requested).await;
+    }
+
+    /// Whether `flight` is one of this airline's own flights.
+    pub fn owns(&self, flight: FlightId) -> bool {
+        self.catalog.get(flight).is_some_and(|known| known.airline == self.airline.id)
     }
 
     /// Whether airline `id` is reachable now (this node always is, to itself).

@@ -3,27 +3,40 @@
 //! A purchase is checked here, once, against the flights of the catalog: every flight
 //! exists, is scheduled and has not left; the flights connect (same airport, minimum connection
 //! time, legs limit, see `passcom_core::itinerary`); a chosen seat exists on its flight and is
-//! not chosen twice. Then the order gets a transaction id and a booking reference and goes to
-//! the store, which holds and sells every seat in one durable write — the one-phase commit of a
-//! transaction whose only participant is this airline. Purchases across airlines will send the
-//! same order through the two-phase commit instead; nothing above the store changes.
+//! not chosen twice. Then the order gets a transaction id and a booking reference, and its legs
+//! are grouped by the airline that owns them:
+//!
+//! - **Only this airline's legs**: the store holds and sells every seat in one durable write —
+//!   the one-phase commit of a transaction whose only participant is its coordinator (the
+//!   classic optimisation of two-phase commit; the hold is the participant's own code).
+//! - **Other airlines' legs too**: the two-phase commit ([`crate::commit`]). If an owner is
+//!   known to be offline the purchase is refused at once, `airline_unavailable`, before
+//!   anything is held anywhere. Otherwise the store records the pending booking and the
+//!   transaction, the commit driver coordinates it, and the customer waits up to
+//!   `purchase_wait_ms` for the outcome: confirmed, failed with its cause, or — if it is not
+//!   known by then — pending, to be read later.
 //!
 //! An `Idempotency-Key` makes retries safe: the first purchase with a key records it with a
 //! digest of the request; the same key and request again returns that booking, the same key
 //! with another request is refused. The store checks the key inside the purchase's own write,
 //! so two concurrent requests with one key still make one booking.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
+use passcom_core::commit::{AbortCause, LegRequest};
 use passcom_core::itinerary::{self, ConnectionRules};
 use passcom_core::{
-    Booking, BookingReference, Flight, FlightId, FlightStatus, ParseError, PassengerName,
-    SeatNumber,
+    AirlineId, Booking, BookingReference, BookingStatus, Flight, FlightId, FlightStatus,
+    ParseError, PassengerName, SeatNumber,
 };
 use sha2::{Digest, Sha256};
 
 use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
+use crate::commit::Commit;
+use crate::network::Network;
 use crate::store::{CustomerId, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId};
 
 /// How many booking references to draw before giving up (with 2³⁰ references, a collision
@@ -93,6 +106,20 @@ pub enum SalesError {
     /// The customer has no booking with that reference.
     #[error("booking {0} not found")]
     BookingNotFound(BookingReference),
+    /// The booking's purchase is not decided yet.
+    #[error("booking {0} is pending")]
+    BookingPending(BookingReference),
+    /// An airline owning a leg is offline: nothing was held.
+    #[error("{0} is unavailable")]
+    AirlineUnavailable(AirlineId),
+    /// The purchase across airlines was decided: aborted, for `cause`. Its booking records it.
+    #[error("purchase {reference} failed: {cause}")]
+    PurchaseFailed {
+        /// The failed booking.
+        reference: BookingReference,
+        /// Why.
+        cause: AbortCause,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -107,30 +134,50 @@ impl From<StoreError> for SalesError {
             StoreError::FlightDeparted(flight) => SalesError::FlightDeparted(flight),
             StoreError::IdempotencyKeyReused => SalesError::IdempotencyKeyReused,
             StoreError::BookingNotFound(reference) => SalesError::BookingNotFound(reference),
+            StoreError::BookingPending(reference) => SalesError::BookingPending(reference),
             other => SalesError::Store(other),
         }
     }
 }
 
+/// How a purchase request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sale {
+    /// Bought: every seat sold at every airline.
+    Confirmed(Booking),
+    /// Not decided within the wait: the booking is pending; reading it later shows the outcome.
+    Pending(Booking),
+    /// The idempotency key came before with the same request: that booking, as it stands now.
+    Replayed(Booking),
+}
+
+/// What sales needs besides the store.
+pub struct SalesContext {
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Transaction ids and booking references come from here.
+    pub entropy: Arc<dyn Entropy>,
+    /// The flights for sale.
+    pub catalog: Arc<Catalog>,
+    /// What makes a trip flyable.
+    pub rules: ConnectionRules,
+    /// Which airlines are online.
+    pub network: Arc<Network>,
+    /// The two-phase commit.
+    pub commit: Arc<Commit>,
+}
+
 /// The seller's side of purchases and cancellations.
 pub struct Sales {
     store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    entropy: Arc<dyn Entropy>,
-    catalog: Arc<Catalog>,
-    rules: ConnectionRules,
+    this: AirlineId,
+    context: SalesContext,
 }
 
 impl Sales {
-    /// The sales service over `store`, checking trips against `rules`.
-    pub fn new(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-        entropy: Arc<dyn Entropy>,
-        catalog: Arc<Catalog>,
-        rules: ConnectionRules,
-    ) -> Self {
-        Self { store, clock, entropy, catalog, rules }
+    /// The sales service of airline `this` over `store`.
+    pub fn new(store: Arc<dyn Store>, this: AirlineId, context: SalesContext) -> Self {
+        Self { store, this, context }
     }
 
     /// Buys `request` for `customer`, all seats or none.
@@ -139,40 +186,88 @@ impl Sales {
         customer: CustomerId,
         request: PurchaseRequest,
         idempotency_key: Option<String>,
-    ) -> Result<Purchased, SalesError> {
+    ) -> Result<Sale, SalesError> {
         let idempotency =
             idempotency_key.map(|key| Idempotency { key, request_digest: request.digest() });
         if let Some(idempotency) = &idempotency
-            && let Some(replayed) = self.replay(customer, idempotency).await?
+            && let Some(booking) = self.replay(customer, idempotency).await?
         {
-            return Ok(replayed);
+            return replayed(booking);
         }
         let legs = self.checked_legs(&request)?;
-        for _ in 0..REFERENCE_ATTEMPTS_MAX {
-            let order = Order {
-                txn: self.new_txn(),
-                reference: BookingReference::from_random(self.entropy.next_u64()),
-                customer,
-                idempotency: idempotency.clone(),
-                passengers: request.passengers.clone(),
-                legs: legs.clone(),
-                at: self.clock.now(),
-            };
-            match self.store.purchase(order).await {
-                Err(StoreError::ReferenceTaken(_)) => continue,
-                outcome => return outcome.map_err(SalesError::from),
-            }
+        let owners = legs_by_owner(&legs);
+        let order = |sales: &Self| Order {
+            txn: sales.new_txn(),
+            reference: BookingReference::from_random(sales.context.entropy.next_u64()),
+            customer,
+            idempotency: idempotency.clone(),
+            passengers: request.passengers.clone(),
+            legs: legs.clone(),
+            at: sales.context.clock.now(),
+        };
+        if owners.keys().all(|owner| *owner == self.this) {
+            return self.purchase_here(|| order(self)).await;
         }
-        Err(SalesError::Store(StoreError::Internal("no free booking reference was drawn".into())))
+        if let Some(offline) = owners.keys().find(|owner| !self.context.network.is_online(owner)) {
+            return Err(SalesError::AirlineUnavailable(offline.clone()));
+        }
+        self.purchase_across(|| order(self), owners).await
     }
 
-    /// Cancels the customer's booking, releasing every seat.
+    /// A purchase of this airline's own flights: one durable write.
+    async fn purchase_here(&self, order: impl Fn() -> Order) -> Result<Sale, SalesError> {
+        for _ in 0..REFERENCE_ATTEMPTS_MAX {
+            match self.store.purchase(order()).await {
+                Err(StoreError::ReferenceTaken(_)) => continue,
+                Ok(Purchased::Created(booking)) => return Ok(Sale::Confirmed(booking)),
+                Ok(Purchased::Replayed(booking)) => return replayed(booking),
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(no_reference())
+    }
+
+    /// A purchase across airlines: begun in the store, coordinated by the commit driver,
+    /// waited for up to `purchase_wait_ms`.
+    async fn purchase_across(
+        &self,
+        order: impl Fn() -> Order,
+        owners: BTreeMap<AirlineId, Vec<LegRequest>>,
+    ) -> Result<Sale, SalesError> {
+        let participants: Vec<AirlineId> = owners.keys().cloned().collect();
+        for _ in 0..REFERENCE_ATTEMPTS_MAX {
+            let order = order();
+            let pending = match self.store.begin_purchase(order.clone(), participants.clone()).await
+            {
+                Err(StoreError::ReferenceTaken(_)) => continue,
+                Ok(Purchased::Created(booking)) => booking,
+                Ok(Purchased::Replayed(booking)) => return replayed(booking),
+                Err(error) => return Err(error.into()),
+            };
+            let answer = self.context.commit.coordinate(order, owners).await;
+            let wait = Duration::from_millis(self.context.commit.config().purchase_wait_ms);
+            return match tokio::time::timeout(wait, answer).await {
+                Ok(Ok(booking)) => decided(booking),
+                // Not decided in time (or the node is stopping): the booking says so later.
+                Ok(Err(_)) | Err(_) => Ok(Sale::Pending(pending)),
+            };
+        }
+        Err(no_reference())
+    }
+
+    /// Cancels the customer's booking, releasing every seat: here at once, at other airlines
+    /// as soon as they answer.
     pub async fn cancel(
         &self,
         customer: CustomerId,
         reference: BookingReference,
     ) -> Result<Booking, SalesError> {
-        Ok(self.store.cancel_booking(customer, reference, self.clock.now()).await?)
+        let booking =
+            self.store.cancel_booking(customer, reference, self.context.clock.now()).await?;
+        if booking.segments.iter().any(|segment| segment.airline != self.this) {
+            self.context.commit.cancelled().await;
+        }
+        Ok(booking)
     }
 
     /// The booking an earlier request with the same key made, if any.
@@ -180,11 +275,9 @@ impl Sales {
         &self,
         customer: CustomerId,
         idempotency: &Idempotency,
-    ) -> Result<Option<Purchased>, SalesError> {
+    ) -> Result<Option<Booking>, SalesError> {
         match self.store.booking_by_idempotency_key(customer, idempotency.key.clone()).await? {
-            Some((booking, digest)) if digest == idempotency.request_digest => {
-                Ok(Some(Purchased::Replayed(booking)))
-            }
+            Some((booking, digest)) if digest == idempotency.request_digest => Ok(Some(booking)),
             Some(_) => Err(SalesError::IdempotencyKeyReused),
             None => Ok(None),
         }
@@ -193,12 +286,12 @@ impl Sales {
     /// The request's flights, checked to form a trip that can be sold now, with its seats.
     fn checked_legs(&self, request: &PurchaseRequest) -> Result<Vec<OrderLeg>, SalesError> {
         let flights = self.flights(&request.flights)?;
-        let now = self.clock.now();
+        let now = self.context.clock.now();
         for flight in &flights {
             check_sellable(flight, now)?;
         }
         let legs: Vec<&Flight> = flights.iter().map(Arc::as_ref).collect();
-        itinerary::check(&legs, &self.rules).map_err(SalesError::InvalidTrip)?;
+        itinerary::check(&legs, &self.context.rules).map_err(SalesError::InvalidTrip)?;
         check_seat_choice(&legs, request.passengers.len(), request.seats.as_deref())?;
         let seats = request.seats.clone().map(|seats| seats.into_iter().map(Some).collect());
         let seats = seats.unwrap_or_else(|| vec![None; legs.len()]);
@@ -212,17 +305,54 @@ impl Sales {
     /// The flights with these ids, in the same order, from the catalog; the first unknown one
     /// is an error.
     fn flights(&self, ids: &[FlightId]) -> Result<Vec<Arc<Flight>>, SalesError> {
-        ids.iter().map(|id| self.catalog.get(*id).ok_or(SalesError::FlightNotFound(*id))).collect()
+        let catalog = &self.context.catalog;
+        ids.iter().map(|id| catalog.get(*id).ok_or(SalesError::FlightNotFound(*id))).collect()
     }
 
     /// A new transaction id: the time in microseconds, then 64 random bits, in hexadecimal.
     /// Leading with the time keeps the ids of recent transactions together in the index that
     /// finds a transaction's seats, instead of scattering each insert to a random page.
     fn new_txn(&self) -> TxnId {
-        let micros = self.clock.now().as_microsecond();
-        TxnId::parse(&format!("{micros:016x}{:016x}", self.entropy.next_u64()))
+        let micros = self.context.clock.now().as_microsecond();
+        let random = self.context.entropy.next_u64();
+        TxnId::parse(&format!("{micros:016x}{random:016x}"))
             .expect("hexadecimal digits are a transaction id")
     }
+}
+
+/// Each owner's legs, in travel order.
+fn legs_by_owner(legs: &[OrderLeg]) -> BTreeMap<AirlineId, Vec<LegRequest>> {
+    let mut owners: BTreeMap<AirlineId, Vec<LegRequest>> = BTreeMap::new();
+    for leg in legs {
+        let request = LegRequest { flight: leg.flight.id, seats: leg.seats.clone() };
+        owners.entry(leg.flight.airline.clone()).or_default().push(request);
+    }
+    owners
+}
+
+/// A decided purchase across airlines, as the customer hears it.
+fn decided(booking: Booking) -> Result<Sale, SalesError> {
+    match (booking.status, booking.failure.clone()) {
+        (BookingStatus::Failed, cause) => Err(SalesError::PurchaseFailed {
+            reference: booking.reference,
+            cause: cause.unwrap_or(AbortCause::Restarted),
+        }),
+        (BookingStatus::Pending, _) => Ok(Sale::Pending(booking)),
+        _ => Ok(Sale::Confirmed(booking)),
+    }
+}
+
+/// A replayed purchase answers as the first one did, with the booking as it stands now: a
+/// failed purchase fails again the same way.
+fn replayed(booking: Booking) -> Result<Sale, SalesError> {
+    match decided(booking)? {
+        Sale::Confirmed(booking) | Sale::Replayed(booking) => Ok(Sale::Replayed(booking)),
+        Sale::Pending(booking) => Ok(Sale::Pending(booking)),
+    }
+}
+
+fn no_reference() -> SalesError {
+    SalesError::Store(StoreError::Internal("no free booking reference was drawn".into()))
 }
 
 fn check_sellable(flight: &Flight, now: jiff::Timestamp) -> Result<(), SalesError> {

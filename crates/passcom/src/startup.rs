@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use crate::clock::{Clock, Entropy};
 use crate::config::Config;
 use crate::node::Node;
-use crate::{api, console, network};
+use crate::{api, commit, console, network};
 
 /// The sockets a node serves on.
 pub struct Listeners {
@@ -36,21 +36,39 @@ pub async fn serve(
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let network = network::start(node.clone()).await?;
-    serve_started(node, network, listeners, shutdown).await
+    let started = Started::start(&node).await?;
+    serve_started(node, started, listeners, shutdown).await
+}
+
+/// The node's protocol drivers, their unfinished work restored, ready to run.
+struct Started {
+    network: network::Started,
+    commit: commit::Started,
+}
+
+impl Started {
+    /// Starts the network (so the node knows its peers before it serves) and the commit
+    /// driver (so that what a crash left unfinished is finished first).
+    async fn start(node: &Arc<Node>) -> anyhow::Result<Self> {
+        Ok(Self {
+            network: network::start(node.clone()).await?,
+            commit: commit::start(node.clone()).await?,
+        })
+    }
 }
 
 /// [`serve`], once the node's network has started.
 async fn serve_started(
     node: Arc<Node>,
-    network: network::Started,
+    started: Started,
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stopping, stop) = watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(sweep_sessions(node.clone(), stop.clone())),
-        tokio::spawn(network.run(stop.clone())),
+        tokio::spawn(started.network.run(stop.clone())),
+        tokio::spawn(started.commit.run(stop.clone())),
     ];
     if let Some(listener) = listeners.console {
         tasks.push(tokio::spawn(console::serve(node.clone(), listener)));
@@ -152,11 +170,11 @@ pub async fn start(
     let address = http.local_addr()?;
     let console_address = console.as_ref().map(TcpListener::local_addr).transpose()?;
     let node = Node::open(config, clock, entropy).await?;
-    let network = network::start(node.clone()).await?;
+    let started = Started::start(&node).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
     let server = tokio::spawn(serve_started(
         node.clone(),
-        network,
+        started,
         Listeners { http, console },
         async move {
             let _ = stop.await;

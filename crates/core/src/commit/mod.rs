@@ -265,7 +265,7 @@ impl Default for Timing {
 
 impl Timing {
     /// The wait after `previous` (doubling from `retry_min_ms` up to `retry_max_ms`).
-    fn backoff(&self, previous: Option<u64>) -> u64 {
+    pub fn backoff(&self, previous: Option<u64>) -> u64 {
         previous
             .map_or(self.retry_min_ms, |ms| ms.saturating_mul(2))
             .clamp(self.retry_min_ms.max(1), self.retry_max_ms.max(1))

@@ -46,6 +46,11 @@ pub enum ParticipantEvent {
         /// Now.
         now: Timestamp,
     },
+    /// Applying the decision learned for `txn` failed; it is asked again at the next round.
+    ApplyFailed {
+        /// The transaction.
+        txn: TxnId,
+    },
     /// A question to `from` about `txn` got no answer.
     InquiryFailed {
         /// The transaction.
@@ -137,6 +142,12 @@ impl Participant {
             }
             ParticipantEvent::Answered { txn, from, status, now: _ } => {
                 self.answered(txn, from, status)
+            }
+            ParticipantEvent::ApplyFailed { txn } => {
+                if let Some(entry) = self.in_doubt.get_mut(&txn) {
+                    entry.applying = false;
+                }
+                Vec::new()
             }
             // The next round asks again; nothing to do until then.
             ParticipantEvent::InquiryFailed { .. } => Vec::new(),

@@ -1,4 +1,5 @@
-//! `/admin/flights`: the airline's admins publish, edit and cancel its own flights.
+//! `/admin/flights`: the airline's admins publish, edit and cancel its own flights, and read
+//! the airline's record of the segments sold on them (by whichever airline sold them).
 //!
 //! Edits carry `If-Match` with the version they were made against (the `ETag` of
 //! `GET /flights/{id}`); a stale version is refused with 412 so that two admins never
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 use super::catalog::{known_airport, parse_flight_id};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Admin, Json, Path};
-use super::views::FlightView;
+use super::views::{FlightSegmentList, FlightSegmentView, FlightView};
 use crate::node::Node;
 use crate::schedule::{FlightEdit, NewFlight};
 use crate::store::FlightRecord;
@@ -184,6 +185,31 @@ pub async fn cancel(
     let id = parse_flight_id(&id)?;
     let record = node.schedule.cancel(id, if_match(&headers)?).await?;
     Ok(flight_answer(&node, &record))
+}
+
+/// This airline's record of the segments on one of its flights: every seat held or sold,
+/// with the passenger, the ticket, and the seller's booking it belongs to.
+#[utoipa::path(get, path = "/admin/flights/{id}/segments", tag = "admin", security(("admin" = [])),
+    params(("id" = String, Path, description = "Flight id")),
+    responses(
+        (status = 200, body = FlightSegmentList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 404, description = "`flight_not_found` (not one of this airline's flights)", body = ErrorBody),
+    ))]
+pub async fn segments(
+    State(node): State<Arc<Node>>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<FlightSegmentList>, ApiError> {
+    let id = parse_flight_id(&id)?;
+    if !node.owns(id) {
+        return Err(crate::store::StoreError::FlightNotFound(id).into());
+    }
+    let records = node.store.flight_segments(id).await?;
+    Ok(Json(FlightSegmentList {
+        flight: id.to_string(),
+        segments: records.iter().map(FlightSegmentView::new).collect(),
+    }))
 }
 
 /// The version in `If-Match`: `"3"`, `W/"3"` or `3`.

@@ -15,8 +15,7 @@ use super::extract::{CurrentSession, Json, Path, Query};
 use super::paging::{decode_cursor, encode_cursor, page_size};
 use super::views::{BookingList, BookingView};
 use crate::node::Node;
-use crate::sales::PurchaseRequest;
-use crate::store::Purchased;
+use crate::sales::{PurchaseRequest, Sale};
 
 /// A trip to buy.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -64,20 +63,21 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let key = idempotency_key(&headers, node.config.limits.idempotency_key_bytes_max)?;
     let request = parse_request(&node, body)?;
-    let purchased = node.sales.purchase(session.customer.id, request, key).await?;
-    let (booking, replayed) = match purchased {
-        Purchased::Created(booking) => (booking, false),
-        Purchased::Replayed(booking) => (booking, true),
+    let sale = node.sales.purchase(session.customer.id, request, key).await?;
+    let (status, outcome, booking) = match sale {
+        Sale::Confirmed(booking) => (StatusCode::CREATED, "confirmed", booking),
+        Sale::Pending(booking) => (StatusCode::ACCEPTED, "pending", booking),
+        Sale::Replayed(booking) => (StatusCode::CREATED, "replayed", booking),
     };
-    metrics::counter!("passcom_purchases_total", "outcome" => if replayed { "replayed" } else { "confirmed" }).increment(1);
+    metrics::counter!("passcom_purchases_total", "outcome" => outcome).increment(1);
     let location = HeaderValue::from_str(&format!("/api/v1/bookings/{}", booking.reference))
         .map_err(ApiError::internal)?;
     let mut headers = HeaderMap::new();
     headers.insert(LOCATION, location);
-    if replayed {
+    if outcome == "replayed" {
         headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     }
-    Ok((StatusCode::CREATED, headers, Json(BookingView::new(&booking, &node.airports))))
+    Ok((status, headers, Json(BookingView::new(&booking, &node.airports))))
 }
 
 fn idempotency_key(headers: &HeaderMap, bytes_max: usize) -> Result<Option<String>, ApiError> {

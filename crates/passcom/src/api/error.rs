@@ -10,7 +10,8 @@ use std::borrow::Cow;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use passcom_core::ParseError;
+use passcom_core::commit::{AbortCause, RefusalReason};
+use passcom_core::{AirlineId, FlightId, ParseError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -114,6 +115,16 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The stable code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The sentence for people.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -134,12 +145,13 @@ impl From<StoreError> for ApiError {
             // Every other store error is a domain outcome that a service maps with more
             // context; one reaching here directly is still the caller's to see.
             StoreError::FlightNotFound(flight) => flight_not_found(flight),
+            StoreError::BookingPending(reference) => SalesError::BookingPending(reference).into(),
             other => ApiError::new(StatusCode::CONFLICT, "conflict", other.to_string()),
         }
     }
 }
 
-fn flight_not_found(flight: passcom_core::FlightId) -> ApiError {
+fn flight_not_found(flight: FlightId) -> ApiError {
     ApiError::not_found("flight_not_found", format!("there is no flight {flight}"))
         .with("flight", flight.to_string())
 }
@@ -174,24 +186,9 @@ impl From<SalesError> for ApiError {
     fn from(error: SalesError) -> Self {
         match error {
             SalesError::FlightNotFound(flight) => flight_not_found(flight),
-            SalesError::FlightCancelled(flight) => ApiError::new(
-                StatusCode::CONFLICT,
-                "flight_cancelled",
-                format!("flight {flight} is cancelled"),
-            )
-            .with("flight", flight.to_string()),
-            SalesError::FlightDeparted(flight) => ApiError::new(
-                StatusCode::CONFLICT,
-                "flight_departed",
-                format!("flight {flight} has departed"),
-            )
-            .with("flight", flight.to_string()),
-            SalesError::SeatUnavailable { flight } => ApiError::new(
-                StatusCode::CONFLICT,
-                "seat_unavailable",
-                format!("the seats asked for on {flight} are no longer available; choose again"),
-            )
-            .with("flight", flight.to_string()),
+            SalesError::FlightCancelled(flight) => flight_cancelled(flight),
+            SalesError::FlightDeparted(flight) => flight_departed(flight),
+            SalesError::SeatUnavailable { flight } => seat_unavailable(flight),
             SalesError::InvalidTrip(error) => ApiError::unprocessable(error),
             SalesError::IdempotencyKeyReused => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -201,9 +198,75 @@ impl From<SalesError> for ApiError {
             SalesError::BookingNotFound(reference) => {
                 ApiError::not_found("booking_not_found", format!("you have no booking {reference}"))
             }
+            SalesError::BookingPending(reference) => ApiError::new(
+                StatusCode::CONFLICT,
+                "booking_pending",
+                format!("booking {reference} is still being bought; try again in a moment"),
+            )
+            .with("reference", reference.to_string()),
+            SalesError::AirlineUnavailable(airline) => airline_unavailable(&airline),
+            SalesError::PurchaseFailed { reference, cause } => {
+                purchase_failed(&cause).with("reference", reference.to_string())
+            }
             SalesError::Store(error) => error.into(),
         }
     }
+}
+
+/// The answer to a purchase across airlines that aborted: the same as the one-airline
+/// purchase would give for the same cause.
+pub(crate) fn purchase_failed(cause: &AbortCause) -> ApiError {
+    match cause {
+        AbortCause::Refused { participant, reason, flight } => match (reason, flight) {
+            (RefusalReason::SeatUnavailable, Some(flight)) => seat_unavailable(*flight),
+            (RefusalReason::FlightCancelled, Some(flight)) => flight_cancelled(*flight),
+            (RefusalReason::FlightDeparted, Some(flight)) => flight_departed(*flight),
+            (RefusalReason::FlightNotFound, Some(flight)) => flight_not_found(*flight),
+            _ => airline_unavailable(participant),
+        },
+        AbortCause::Unreachable { participant } => airline_unavailable(participant),
+        AbortCause::TimedOut { participants } => match participants.first() {
+            Some(participant) => airline_unavailable(participant),
+            None => purchase_interrupted(cause),
+        },
+        AbortCause::Restarted => purchase_interrupted(cause),
+    }
+}
+
+fn seat_unavailable(flight: FlightId) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "seat_unavailable",
+        format!("the seats asked for on {flight} are no longer available; choose again"),
+    )
+    .with("flight", flight.to_string())
+}
+
+fn flight_cancelled(flight: FlightId) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "flight_cancelled", format!("flight {flight} is cancelled"))
+        .with("flight", flight.to_string())
+}
+
+fn flight_departed(flight: FlightId) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "flight_departed", format!("flight {flight} has departed"))
+        .with("flight", flight.to_string())
+}
+
+fn airline_unavailable(airline: &AirlineId) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "airline_unavailable",
+        format!("{airline} cannot be reached now; nothing was bought, try again later"),
+    )
+    .with("airline", airline.to_string())
+}
+
+fn purchase_interrupted(cause: &AbortCause) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "purchase_interrupted",
+        format!("{cause}; nothing was bought, try again with a new Idempotency-Key"),
+    )
 }
 
 impl From<ScheduleError> for ApiError {

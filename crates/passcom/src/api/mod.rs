@@ -93,7 +93,8 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
         .routes(routes!(bookings::get))
         .routes(routes!(bookings::cancel))
         .routes(routes!(admin::create))
-        .routes(routes!(admin::edit, admin::cancel));
+        .routes(routes!(admin::edit, admin::cancel))
+        .routes(routes!(admin::segments));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes)
 }
 

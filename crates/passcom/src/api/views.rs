@@ -13,7 +13,7 @@ use passcom_core::{Airline, Airport, AirportCode, Booking, Segment, time};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::store::{Customer, FlightRecord, SeatMap};
+use crate::store::{Customer, FlightRecord, SeatMap, SegmentRecord};
 
 /// The airports a node knows, by code: the time zones every local time is shown in.
 pub type Airports = BTreeMap<AirportCode, Airport>;
@@ -359,7 +359,8 @@ pub struct BookingView {
     /// Six-character booking reference.
     #[schema(example = "K7M2QX")]
     pub reference: String,
-    /// `confirmed`, `pending` or `cancelled`.
+    /// `confirmed`, `pending` (the purchase across airlines is not decided yet), `cancelled` or
+    /// `failed` (nothing was bought; `failure` says why).
     pub status: String,
     /// Passengers.
     pub passengers: Vec<PassengerView>,
@@ -373,6 +374,18 @@ pub struct BookingView {
     pub created_at: String,
     /// Every change, oldest first.
     pub history: Vec<HistoryView>,
+    /// Why the purchase failed: the error it was answered with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureView>,
+}
+
+/// Why a purchase failed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailureView {
+    /// The error code the purchase was answered with, such as `seat_unavailable`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
 }
 
 impl BookingView {
@@ -403,8 +416,55 @@ impl BookingView {
                     detail: entry.detail.clone(),
                 })
                 .collect(),
+            failure: booking.failure.as_ref().map(|cause| {
+                let error = super::error::purchase_failed(cause);
+                FailureView { code: error.code().to_owned(), message: error.message().to_owned() }
+            }),
         }
     }
+}
+
+/// The operating airline's record of one seat on one of its flights.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlightSegmentView {
+    /// The seat.
+    pub seat: String,
+    /// `sold`, or `held` while its purchase is being decided.
+    pub state: String,
+    /// The passenger's name.
+    pub passenger: String,
+    /// The ticket this airline issued.
+    pub ticket_number: String,
+    /// The airline that sold it.
+    pub seller: String,
+    /// The seller's booking reference, once sold.
+    pub reference: Option<String>,
+    /// The transaction that holds or sold it.
+    pub txn: String,
+}
+
+impl FlightSegmentView {
+    /// The view of `record`.
+    pub fn new(record: &SegmentRecord) -> Self {
+        Self {
+            seat: record.seat.to_string(),
+            state: record.state.clone(),
+            passenger: record.passenger.to_string(),
+            ticket_number: record.ticket.to_string(),
+            seller: record.seller.to_string(),
+            reference: record.reference.map(|reference| reference.to_string()),
+            txn: record.txn.to_string(),
+        }
+    }
+}
+
+/// The segments on one flight.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlightSegmentList {
+    /// The flight.
+    pub flight: String,
+    /// By seat.
+    pub segments: Vec<FlightSegmentView>,
 }
 
 /// A page of bookings.

@@ -10,6 +10,7 @@
 //! | `GET /peer/v1/catalog?after=&limit=` | my changes after your position (or a snapshot) |
 //! | `POST /peer/v1/catalog` | here are my latest changes; answer your position |
 //! | `GET /peer/v1/flights/{id}/seats` | the seat map of one of my flights |
+//! | `/peer/v1/txns/…` | the commit protocol (see [`crate::commit::api`]) |
 
 use std::sync::Arc;
 
@@ -44,6 +45,7 @@ pub fn routes(node: Arc<Node>) -> Router<Arc<Node>> {
         .route("/heartbeat", post(heartbeat))
         .route("/catalog", get(catalog).post(push))
         .route("/flights/{id}/seats", get(seats))
+        .merge(crate::commit::api::routes())
         .layer(middleware::from_fn_with_state(node, authenticate))
         .layer(DefaultBodyLimit::max(body_limit))
 }
@@ -181,8 +183,7 @@ async fn seats(
     Path(id): Path<String>,
 ) -> Result<Json<SeatMapAnswer>, ApiError> {
     let id = crate::api::parse_flight_id(&id)?;
-    let own = node.catalog.get(id).is_some_and(|flight| flight.airline == node.airline.id);
-    let map = if own { node.store.seat_map(id).await? } else { None };
+    let map = if node.owns(id) { node.store.seat_map(id).await? } else { None };
     let map = map.ok_or(ApiError::from(StoreError::FlightNotFound(id)))?;
     Ok(Json(SeatMapAnswer {
         rows: map.cabin.rows(),

@@ -222,10 +222,10 @@ pub struct InDoubt {
 }
 
 /// Who decided a transaction at a participant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecidedBy {
-    /// The coordinator told it.
-    Coordinator,
+    /// The coordinator told it: only the transaction's own coordinator may.
+    Coordinator(AirlineId),
     /// The participant asked (the coordinator or another participant) and learned it.
     Inquiry,
     /// An operator resolved it from the console.
@@ -234,9 +234,9 @@ pub enum DecidedBy {
 
 impl DecidedBy {
     /// As stored.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
-            DecidedBy::Coordinator => "coordinator",
+            DecidedBy::Coordinator(_) => "coordinator",
             DecidedBy::Inquiry => "inquiry",
             DecidedBy::Operator => "operator",
         }
@@ -510,7 +510,8 @@ pub trait Store: Send + Sync + 'static {
     /// Applies the decision of `txn` here, as a participant: a commit sells the held seats to
     /// the seller's booking; an abort releases them, or — for a transaction never prepared
     /// here — records it aborted so that a late prepare is refused. Applying it again changes
-    /// nothing; a commit of a transaction not prepared here is a `Conflict`.
+    /// nothing; a commit of a transaction not prepared here, or a decision told by an airline
+    /// that is not the transaction's coordinator, is a `Conflict`.
     async fn decide(
         &self,
         txn: TxnId,

@@ -15,5 +15,6 @@ mod network_helpers;
 mod ops;
 mod peer_security;
 mod process;
+mod purchases;
 mod search;
 mod store;

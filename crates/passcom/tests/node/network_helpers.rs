@@ -107,6 +107,14 @@ pub const HEARTBEAT_TIMEOUT_MS: u64 = 150;
 
 /// Starts `airlines`, each knowing the others (with pinned keys) through proxies.
 pub async fn spawn_network(airlines: &[&str]) -> TestNetwork {
+    spawn_network_with(airlines, |_, _| {}).await
+}
+
+/// [`spawn_network`], after `adjust` changes each airline's test configuration.
+pub async fn spawn_network_with(
+    airlines: &[&str],
+    adjust: impl Fn(&str, &mut Config),
+) -> TestNetwork {
     let dirs: BTreeMap<String, TempDir> =
         airlines.iter().map(|a| (a.to_string(), tempfile::tempdir().unwrap())).collect();
     let mut keys = BTreeMap::new();
@@ -131,6 +139,7 @@ pub async fn spawn_network(airlines: &[&str]) -> TestNetwork {
         config.network.request_timeout_ms = 2000;
         config.network.replication_retry_ms = 100;
         config.network.tick_interval_ms = 10;
+        config.commit.retry_max_ms = 500;
         config.network.peers = airlines
             .iter()
             .filter(|peer| *peer != airline)
@@ -143,6 +152,7 @@ pub async fn spawn_network(airlines: &[&str]) -> TestNetwork {
                 public_key: Some(keys[*peer].clone()),
             })
             .collect();
+        adjust(airline, &mut config);
         configs.insert(airline.to_string(), config);
     }
     let mut network = TestNetwork { nodes: BTreeMap::new(), proxies, configs, dirs };

@@ -173,7 +173,7 @@ pub(crate) fn prepare(
     prepare: &Prepare,
     at: Timestamp,
 ) -> StoreResult<Vote> {
-    match participation(connection, &prepare.txn)?.as_deref() {
+    match participation_state(connection, &prepare.txn)?.as_deref() {
         Some("prepared" | "committed") => {
             return Ok(Vote::Yes { held: seats::of_txn(connection, &prepare.txn)? });
         }
@@ -232,12 +232,29 @@ fn refusal(error: StoreError) -> StoreResult<Vote> {
     Ok(Vote::No { reason, flight: Some(flight) })
 }
 
-/// The state of this node's participation in `txn`, if it has one.
-fn participation(connection: &Connection, txn: &TxnId) -> StoreResult<Option<String>> {
+/// This node's record of its participation in a transaction.
+struct Participation {
+    state: String,
+    coordinator: String,
+}
+
+/// This node's participation in `txn`, if it has one.
+fn participation(connection: &Connection, txn: &TxnId) -> StoreResult<Option<Participation>> {
     connection
-        .prepare_cached("SELECT state FROM participant_txns WHERE txn = ?1")
-        .and_then(|mut select| select.query_row([txn.as_str()], |row| row.get(0)).optional())
+        .prepare_cached("SELECT state, coordinator FROM participant_txns WHERE txn = ?1")
+        .and_then(|mut select| {
+            select
+                .query_row([txn.as_str()], |row| {
+                    Ok(Participation { state: row.get(0)?, coordinator: row.get(1)? })
+                })
+                .optional()
+        })
         .map_err(internal)
+}
+
+/// The state of this node's participation in `txn`, if it has one.
+fn participation_state(connection: &Connection, txn: &TxnId) -> StoreResult<Option<String>> {
+    Ok(participation(connection, txn)?.map(|record| record.state))
 }
 
 /// Applies the decision of `txn` here: a commit sells the held seats to the seller's booking,
@@ -250,8 +267,17 @@ pub(crate) fn decide(
     by: DecidedBy,
     at: Timestamp,
 ) -> StoreResult<()> {
-    let state = participation(connection, txn)?;
-    match (state.as_deref(), outcome) {
+    let record = participation(connection, txn)?;
+    if let (DecidedBy::Coordinator(teller), Some(record)) = (&by, &record)
+        && !record.coordinator.is_empty()
+        && record.coordinator != teller.as_str()
+    {
+        return Err(StoreError::Conflict(format!(
+            "{txn} is coordinated by {}, not {teller}",
+            record.coordinator
+        )));
+    }
+    match (record.as_ref().map(|r| r.state.as_str()), outcome) {
         (Some("committed"), Outcome::Committed) | (Some("aborted"), Outcome::Aborted) => Ok(()),
         (Some("prepared"), Outcome::Committed) => {
             let reference: String = connection
@@ -262,16 +288,16 @@ pub(crate) fn decide(
                 )
                 .map_err(internal)?;
             seats::sell(connection, txn, &reference)?;
-            settle(connection, txn, outcome, by, at)
+            settle(connection, txn, outcome, &by, at)
         }
         (Some("prepared"), Outcome::Aborted) => {
             for flight in seats::flights_of_txn(connection, txn)? {
                 log_change(connection, flight)?;
             }
             seats::release(connection, txn)?;
-            settle(connection, txn, outcome, by, at)
+            settle(connection, txn, outcome, &by, at)
         }
-        (None, Outcome::Aborted) => record_aborted(connection, txn, at),
+        (None, Outcome::Aborted) => record_aborted(connection, txn, &by, at),
         (None, Outcome::Committed) => {
             Err(StoreError::Conflict(format!("{txn} was never prepared here")))
         }
@@ -285,24 +311,40 @@ fn settle(
     connection: &Connection,
     txn: &TxnId,
     outcome: Outcome,
-    by: DecidedBy,
+    by: &DecidedBy,
     at: Timestamp,
 ) -> StoreResult<()> {
     connection
-        .prepare_cached("UPDATE participant_txns SET state = ?2, decided_at = ?3, decided_by = ?4 WHERE txn = ?1")
-        .and_then(|mut update| update.execute(params![txn.as_str(), outcome.as_str(), millis(at), by.as_str()]))
+        .prepare_cached(
+            "UPDATE participant_txns SET state = ?2, decided_at = ?3, decided_by = ?4 WHERE txn = ?1",
+        )
+        .and_then(|mut update| {
+            update.execute(params![txn.as_str(), outcome.as_str(), millis(at), by.as_str()])
+        })
         .map_err(internal)?;
     Ok(())
 }
 
-/// Records ABORTED for a transaction this node never prepared.
-fn record_aborted(connection: &Connection, txn: &TxnId, at: Timestamp) -> StoreResult<()> {
+/// Records ABORTED for a transaction this node never prepared (with its coordinator, when it
+/// is the coordinator that says so), so that a late prepare is refused.
+fn record_aborted(
+    connection: &Connection,
+    txn: &TxnId,
+    by: &DecidedBy,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let coordinator = match by {
+        DecidedBy::Coordinator(airline) => airline.as_str(),
+        DecidedBy::Inquiry | DecidedBy::Operator => "",
+    };
     connection
         .prepare_cached(
             "INSERT INTO participant_txns (txn, coordinator, participants, state, decided_at, decided_by)
-             VALUES (?1, '', '', 'aborted', ?2, 'presumed') ON CONFLICT (txn) DO NOTHING",
+             VALUES (?1, ?2, '', 'aborted', ?3, ?4) ON CONFLICT (txn) DO NOTHING",
         )
-        .and_then(|mut insert| insert.execute(params![txn.as_str(), millis(at)]))
+        .and_then(|mut insert| {
+            insert.execute(params![txn.as_str(), coordinator, millis(at), by.as_str()])
+        })
         .map_err(internal)?;
     Ok(())
 }
@@ -318,12 +360,12 @@ pub(crate) fn status(connection: &Connection, txn: &TxnId, at: Timestamp) -> Sto
             _ => Status::Undecided,
         });
     }
-    match participation(connection, txn)?.as_deref() {
+    match participation_state(connection, txn)?.as_deref() {
         Some("committed") => Ok(Status::Committed),
         Some("aborted") => Ok(Status::Aborted),
         Some(_) => Ok(Status::InDoubt),
         None => {
-            record_aborted(connection, txn, at)?;
+            record_aborted(connection, txn, &DecidedBy::Inquiry, at)?;
             Ok(Status::Aborted)
         }
     }
@@ -388,7 +430,7 @@ pub(crate) fn resolve(
     outcome: Outcome,
     at: Timestamp,
 ) -> StoreResult<()> {
-    if participation(connection, txn)?.as_deref() != Some("prepared") {
+    if participation_state(connection, txn)?.as_deref() != Some("prepared") {
         return Err(StoreError::Conflict(format!("{txn} is not in doubt here")));
     }
     decide(connection, txn, outcome, DecidedBy::Operator, at)?;

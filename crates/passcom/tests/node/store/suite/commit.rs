@@ -103,8 +103,20 @@ pub async fn a_commit_sells_the_held_seats_to_the_sellers_booking(store: &dyn St
     let prepare = prepare_from_giro("c4", &[(&leg, seats(&["5C"]))], &["Ana"]);
     held(store.prepare(prepare, now()).await.unwrap());
 
-    store.decide(txn("c4"), Outcome::Committed, DecidedBy::Coordinator, now()).await.unwrap();
-    store.decide(txn("c4"), Outcome::Committed, DecidedBy::Coordinator, now()).await.unwrap();
+    let impostor = DecidedBy::Coordinator(boreal().id);
+    assert!(matches!(
+        store.decide(txn("c4"), Outcome::Aborted, impostor, now()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(seats_available(store, leg.id).await, 179, "only the coordinator decides");
+    store
+        .decide(txn("c4"), Outcome::Committed, DecidedBy::Coordinator(giro().id), now())
+        .await
+        .unwrap();
+    store
+        .decide(txn("c4"), Outcome::Committed, DecidedBy::Coordinator(giro().id), now())
+        .await
+        .unwrap();
     let records = store.flight_segments(leg.id).await.unwrap();
     assert_eq!(records.len(), 1);
     let record = &records[0];
@@ -115,7 +127,7 @@ pub async fn a_commit_sells_the_held_seats_to_the_sellers_booking(store: &dyn St
     assert!(store.in_doubt().await.unwrap().is_empty());
     assert_eq!(seats_available(store, leg.id).await, 179);
     assert!(matches!(
-        store.decide(txn("c4"), Outcome::Aborted, DecidedBy::Coordinator, now()).await,
+        store.decide(txn("c4"), Outcome::Aborted, DecidedBy::Coordinator(giro().id), now()).await,
         Err(StoreError::Conflict(_))
     ));
 }
@@ -124,21 +136,27 @@ pub async fn an_abort_releases_and_a_late_prepare_is_refused(store: &dyn Store) 
     let leg = flight(305, 24);
     prepared(store, std::slice::from_ref(&leg)).await;
     held(store.prepare(prepare_from_giro("d5", &[(&leg, None)], &["Ana"]), now()).await.unwrap());
-    store.decide(txn("d5"), Outcome::Aborted, DecidedBy::Coordinator, now()).await.unwrap();
+    store
+        .decide(txn("d5"), Outcome::Aborted, DecidedBy::Coordinator(giro().id), now())
+        .await
+        .unwrap();
     assert_eq!(seats_available(store, leg.id).await, 180);
     assert_eq!(store.txn_status(txn("d5"), now()).await.unwrap(), Status::Aborted);
     let late = store.prepare(prepare_from_giro("d5", &[(&leg, None)], &["Ana"]), now()).await;
     assert!(matches!(late.unwrap(), Vote::No { reason: RefusalReason::Aborted, .. }));
 
     // An abort that arrives before its prepare (reordered) is recorded, and wins.
-    store.decide(txn("d6"), Outcome::Aborted, DecidedBy::Coordinator, now()).await.unwrap();
+    store
+        .decide(txn("d6"), Outcome::Aborted, DecidedBy::Coordinator(giro().id), now())
+        .await
+        .unwrap();
     let late = store.prepare(prepare_from_giro("d6", &[(&leg, None)], &["Ana"]), now()).await;
     assert!(matches!(late.unwrap(), Vote::No { reason: RefusalReason::Aborted, .. }));
     assert_eq!(seats_available(store, leg.id).await, 180);
 
     // A commit for a transaction never prepared here cannot be applied.
     assert!(matches!(
-        store.decide(txn("d7"), Outcome::Committed, DecidedBy::Coordinator, now()).await,
+        store.decide(txn("d7"), Outcome::Committed, DecidedBy::Coordinator(giro().id), now()).await,
         Err(StoreError::Conflict(_))
     ));
 }
@@ -288,7 +306,7 @@ pub async fn cancelling_a_booking_across_airlines_records_releases(store: &dyn S
     let decision = Decision::Commit { order: order.clone(), held: seats_held };
     store.record_decision(order.txn.clone(), decision, now()).await.unwrap();
     store
-        .decide(order.txn.clone(), Outcome::Committed, DecidedBy::Coordinator, now())
+        .decide(order.txn.clone(), Outcome::Committed, DecidedBy::Coordinator(owner().id), now())
         .await
         .unwrap();
     assert_eq!(seats_available(store, ours.id).await, 179);
@@ -312,7 +330,10 @@ pub async fn an_owner_releases_only_the_sellers_seats(store: &dyn Store) {
     let leg = flight(313, 24);
     prepared(store, std::slice::from_ref(&leg)).await;
     held(store.prepare(prepare_from_giro("a13", &[(&leg, None)], &["Ana"]), now()).await.unwrap());
-    store.decide(txn("a13"), Outcome::Committed, DecidedBy::Coordinator, now()).await.unwrap();
+    store
+        .decide(txn("a13"), Outcome::Committed, DecidedBy::Coordinator(giro().id), now())
+        .await
+        .unwrap();
 
     assert!(matches!(
         store.release_for(txn("a13"), boreal().id).await,

@@ -1,0 +1,619 @@
+//! Purchases across airlines: the node's side of the two-phase commit.
+//!
+//! The protocol's decisions are two state machines in `passcom_core::commit` (its module
+//! documentation is the protocol's specification, with its caveats). This module carries them
+//! out, the way [`crate::network`] carries out membership and replication:
+//!
+//! - [`Commit`] is the handle the rest of the node uses: the seller hands it a begun purchase
+//!   ([`Commit::coordinate`]) and waits for the booking; the peer API ([`api`]) hands it what
+//!   other airlines ask of this one as a participant ([`Commit::participate`],
+//!   [`Commit::apply`], [`Commit::status`], [`Commit::release_for`]).
+//! - One driver task per node ([`Started::run`]) owns the [`Coordinator`] and the
+//!   [`Participant`], feeds them time and events, and carries out what they return. Every call
+//!   and every write they ask for runs in a task of its own and reports back to the driver's
+//!   inbox, so one slow airline or one slow write never holds up another purchase.
+//!
+//! The seller's own legs go through the very participant code that serves other airlines:
+//! [`Commit::participate`] and [`Commit::apply`] are what the peer API calls, and what the
+//! driver calls directly when the participant is this airline.
+//!
+//! Everything the protocol must remember is in the store, written before it is acted on:
+//! the transaction before the prepares go out, the decision before anyone hears it, a
+//! participant's vote before it is sent. On start the driver reads what is unfinished —
+//! transactions begun and not decided (aborted now), decided and not acknowledged (told
+//! again), prepared and not decided (asked about), releases not yet made — and finishes it.
+//!
+//! Cancelling a booking that holds seats at other airlines records a release per airline in
+//! the same write as the cancellation; the driver sends each until the owner confirms it,
+//! with the protocol's backoff.
+
+pub mod api;
+pub mod wire;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use passcom_core::commit::{
+    AbortCause, Coordinator, CoordinatorAction, CoordinatorEvent, LegRequest, Outcome, Participant,
+    ParticipantAction, ParticipantEvent, Prepare, Status, Timing, TxnId, Vote,
+};
+use passcom_core::{AirlineId, Booking};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use self::wire::{Acknowledgement, DecisionMessage, ReleaseAnswer, StatusAnswer};
+use crate::clock::Clock;
+use crate::config::CommitConfig;
+use crate::network::client::PeerError;
+use crate::node::Node;
+use crate::store::{DecidedBy, Decision, Order, Release, Store, StoreResult};
+
+/// Events waiting for the driver, at most.
+const INBOX_EVENTS_MAX: usize = 4096;
+
+/// Something for the driver to take into account.
+enum Event {
+    /// A purchase is durably begun: coordinate it, and answer `reply` once it is decided.
+    Begin {
+        order: Order,
+        legs: BTreeMap<AirlineId, Vec<LegRequest>>,
+        reply: oneshot::Sender<Booking>,
+    },
+    /// Something happened to a transaction this node coordinates.
+    Coordinator(CoordinatorEvent),
+    /// Something happened to a transaction this node takes part in.
+    Participant(ParticipantEvent),
+    /// A booking was cancelled: there may be releases to make.
+    Cancelled,
+    /// An owner released the seats of a cancelled booking.
+    Released(Release),
+    /// A release could not be made this time.
+    ReleaseFailed(Release),
+}
+
+/// The commit protocol's side of a node.
+pub struct Commit {
+    config: CommitConfig,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    inbox: mpsc::Sender<Event>,
+    inbox_receiver: Mutex<Option<mpsc::Receiver<Event>>>,
+}
+
+impl Commit {
+    /// The commit side of a node, over its `store`.
+    pub fn new(config: CommitConfig, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let (inbox, receiver) = mpsc::channel(INBOX_EVENTS_MAX);
+        Self { config, store, clock, inbox, inbox_receiver: Mutex::new(Some(receiver)) }
+    }
+
+    /// The protocol's timing.
+    pub fn config(&self) -> &CommitConfig {
+        &self.config
+    }
+
+    /// Coordinates a purchase already begun in the store (see
+    /// [`Store::begin_purchase`]): `legs` says which flights each participant holds. The
+    /// answer is the booking once its outcome is recorded — confirmed or failed.
+    pub async fn coordinate(
+        &self,
+        order: Order,
+        legs: BTreeMap<AirlineId, Vec<LegRequest>>,
+    ) -> oneshot::Receiver<Booking> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Event::Begin { order, legs, reply }).await;
+        answer
+    }
+
+    /// Prepares a transaction here, as a participant, and — on a yes — starts waiting for its
+    /// decision. What the peer API's `prepare` and the seller's own legs both go through.
+    pub async fn participate(&self, prepare: Prepare) -> StoreResult<Vote> {
+        let now = self.clock.now();
+        let vote = self.store.prepare(prepare.clone(), now).await?;
+        if matches!(vote, Vote::Yes { .. }) {
+            let ask_at = now + millis(self.config.decision_wait_ms);
+            let Prepare { txn, coordinator, participants, .. } = prepare;
+            let prepared = ParticipantEvent::Prepared { txn, coordinator, participants, ask_at };
+            self.send(Event::Participant(prepared)).await;
+        }
+        Ok(vote)
+    }
+
+    /// Applies the decision of a transaction here, as a participant, durably; then stops
+    /// waiting for it.
+    pub async fn apply(&self, txn: TxnId, outcome: Outcome, by: DecidedBy) -> StoreResult<()> {
+        self.store.decide(txn.clone(), outcome, by, self.clock.now()).await?;
+        self.send(Event::Participant(ParticipantEvent::Decided { txn })).await;
+        Ok(())
+    }
+
+    /// What this node can tell a participant in doubt about `txn`.
+    pub async fn status(&self, txn: TxnId) -> StoreResult<Status> {
+        self.store.txn_status(txn, self.clock.now()).await
+    }
+
+    /// Releases, as the owner, the seats `seller` sold in `txn` (its booking was cancelled).
+    pub async fn release_for(&self, txn: TxnId, seller: AirlineId) -> StoreResult<()> {
+        self.store.release_for(txn, seller).await
+    }
+
+    /// Decides a transaction in doubt here by an operator's hand (the known limit of the
+    /// protocol: its coordinator is gone for good).
+    pub async fn resolve(&self, txn: TxnId, outcome: Outcome) -> StoreResult<()> {
+        self.store.resolve_txn(txn.clone(), outcome, self.clock.now()).await?;
+        self.send(Event::Participant(ParticipantEvent::Decided { txn })).await;
+        Ok(())
+    }
+
+    /// A booking was cancelled: makes the releases it recorded.
+    pub async fn cancelled(&self) {
+        self.send(Event::Cancelled).await;
+    }
+
+    async fn send(&self, event: Event) {
+        // The driver only stops with the node; an event sent during shutdown is moot.
+        let _ = self.inbox.send(event).await;
+    }
+}
+
+/// The commit driver of a node, its unfinished work restored, ready to run.
+pub struct Started(Driver);
+
+/// Reads what the store says is unfinished and restores it into the machines: the first
+/// thing a node does with the protocol after a restart.
+pub async fn start(node: Arc<Node>) -> anyhow::Result<Started> {
+    let inbox = node.commit.inbox_receiver.lock().expect("the inbox lock is never poisoned").take();
+    let inbox = inbox.ok_or_else(|| {
+        anyhow::anyhow!("the commit driver of {} was started twice", node.airline.id)
+    })?;
+    let mut driver = Driver::new(node, inbox);
+    driver.restore().await?;
+    Ok(Started(driver))
+}
+
+impl Started {
+    /// Runs the protocol until `stop` says to stop.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut driver = self.0;
+        let interval = driver.node.config.network.tick_interval_ms.max(1);
+        let mut ticker = tokio::time::interval(Duration::from_millis(interval));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                Some(event) = driver.inbox.recv() => driver.handle(event).await,
+                _ = ticker.tick() => driver.tick(),
+                () = crate::startup::stopped(&mut stop) => return,
+            }
+        }
+    }
+}
+
+/// A purchase this node coordinates, while it is undecided.
+struct Purchase {
+    order: Order,
+    legs: BTreeMap<AirlineId, Vec<LegRequest>>,
+    reply: Option<oneshot::Sender<Booking>>,
+}
+
+/// A release to make, and when to try it next.
+struct Retry {
+    due: Timestamp,
+    backoff_ms: Option<u64>,
+    sending: bool,
+}
+
+/// The state machines of one node and what drives them.
+struct Driver {
+    node: Arc<Node>,
+    inbox: mpsc::Receiver<Event>,
+    timing: Timing,
+    coordinator: Coordinator,
+    participant: Participant,
+    purchases: BTreeMap<TxnId, Purchase>,
+    releases: BTreeMap<Release, Retry>,
+}
+
+impl Driver {
+    fn new(node: Arc<Node>, inbox: mpsc::Receiver<Event>) -> Self {
+        let timing = node.commit.config.timing();
+        Self {
+            coordinator: Coordinator::new(timing),
+            participant: Participant::new(node.airline.id.clone(), timing),
+            purchases: BTreeMap::new(),
+            releases: BTreeMap::new(),
+            timing,
+            inbox,
+            node,
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        self.node.clock.now()
+    }
+
+    fn this(&self) -> &AirlineId {
+        &self.node.airline.id
+    }
+
+    /// Feeds the machines what the store says is unfinished.
+    async fn restore(&mut self) -> anyhow::Result<()> {
+        let now = self.now();
+        let store = self.node.store.clone();
+        for coordination in store.unfinished_coordinations().await? {
+            tracing::info!(txn = %coordination.txn, decided = ?coordination.decided, "finishing a transaction begun before the restart");
+            let restored = CoordinatorEvent::Restored {
+                txn: coordination.txn,
+                participants: coordination.participants,
+                decided: coordination.decided,
+                waiting: coordination.waiting,
+                now,
+            };
+            self.coordinator_step(restored);
+        }
+        for doubt in store.in_doubt().await? {
+            tracing::info!(txn = %doubt.txn, coordinator = %doubt.coordinator, "prepared before the restart; asking for the decision");
+            let prepared = ParticipantEvent::Prepared {
+                txn: doubt.txn,
+                coordinator: doubt.coordinator,
+                participants: doubt.participants,
+                ask_at: now,
+            };
+            self.participant_step(prepared);
+        }
+        self.load_releases().await;
+        Ok(())
+    }
+
+    async fn handle(&mut self, event: Event) {
+        match event {
+            Event::Begin { order, legs, reply } => {
+                let txn = order.txn.clone();
+                let participants = legs.keys().cloned().collect();
+                self.purchases.insert(txn.clone(), Purchase { order, legs, reply: Some(reply) });
+                let now = self.now();
+                self.coordinator_step(CoordinatorEvent::Begin { txn, participants, now });
+            }
+            Event::Coordinator(event) => self.coordinator_step(event),
+            Event::Participant(event) => self.participant_step(event),
+            Event::Cancelled => self.load_releases().await,
+            Event::Released(release) => {
+                self.releases.remove(&release);
+            }
+            Event::ReleaseFailed(release) => self.release_failed(&release),
+        }
+    }
+
+    fn tick(&mut self) {
+        let now = self.now();
+        self.coordinator_step(CoordinatorEvent::Tick { now });
+        self.participant_step(ParticipantEvent::Tick { now });
+        self.send_due_releases(now);
+    }
+
+    fn coordinator_step(&mut self, event: CoordinatorEvent) {
+        for action in self.coordinator.step(event) {
+            match action {
+                CoordinatorAction::SendPrepare { txn, participant } => {
+                    self.send_prepare(txn, participant)
+                }
+                CoordinatorAction::Record { txn, outcome, votes, cause } => {
+                    self.record(txn, outcome, votes, cause)
+                }
+                CoordinatorAction::SendDecision { txn, participant, outcome } => {
+                    self.send_decision(txn, participant, outcome)
+                }
+                CoordinatorAction::Finished { txn } => {
+                    tracing::debug!(%txn, "every participant acknowledged the decision");
+                }
+            }
+        }
+    }
+
+    fn participant_step(&mut self, event: ParticipantEvent) {
+        for action in self.participant.step(event) {
+            match action {
+                ParticipantAction::Ask { txn, airline } => self.ask(txn, airline),
+                ParticipantAction::Apply { txn, outcome } => self.apply_learned(txn, outcome),
+            }
+        }
+    }
+
+    /// Sends participant `participant` its part of the purchase; reports its vote.
+    fn send_prepare(&self, txn: TxnId, participant: AirlineId) {
+        let Some(purchase) = self.purchases.get(&txn) else {
+            tracing::error!(%txn, "asked to prepare a purchase that is not in flight");
+            return;
+        };
+        let prepare = Prepare {
+            txn: txn.clone(),
+            coordinator: self.this().clone(),
+            reference: purchase.order.reference,
+            participants: purchase.legs.keys().cloned().collect(),
+            passengers: purchase.order.passengers.clone(),
+            legs: purchase.legs.get(&participant).cloned().unwrap_or_default(),
+        };
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            let vote = match participant == node.airline.id {
+                true => node.commit.participate(prepare).await.map_err(|e| e.to_string()),
+                false => remote_prepare(&node, &participant, &prepare).await,
+            };
+            let now = node.clock.now();
+            let event = match vote {
+                Ok(vote) => CoordinatorEvent::Voted { txn, participant, vote, now },
+                Err(error) => {
+                    tracing::info!(%txn, %participant, %error, "a prepare got no vote");
+                    CoordinatorEvent::Unreachable { txn, participant, now }
+                }
+            };
+            node.commit.send(Event::Coordinator(event)).await;
+        });
+    }
+
+    /// Makes the decision durable, with the booking it confirms or fails; answers the
+    /// customer waiting for it; then reports it recorded. A failed write is tried again: until
+    /// the decision is durable nobody may hear it.
+    fn record(
+        &mut self,
+        txn: TxnId,
+        outcome: Outcome,
+        votes: BTreeMap<AirlineId, Vote>,
+        cause: Option<AbortCause>,
+    ) {
+        let purchase = self.purchases.remove(&txn);
+        let decision = match (outcome, purchase.as_ref()) {
+            (Outcome::Committed, Some(purchase)) => {
+                let held = votes
+                    .into_values()
+                    .flat_map(|vote| match vote {
+                        Vote::Yes { held } => held,
+                        Vote::No { .. } => Vec::new(),
+                    })
+                    .collect();
+                Decision::Commit { order: purchase.order.clone(), held }
+            }
+            (Outcome::Committed, None) => {
+                tracing::error!(%txn, "a commit was decided for a purchase that is not in flight");
+                return;
+            }
+            (Outcome::Aborted, _) => {
+                Decision::Abort { cause: cause.unwrap_or(AbortCause::Restarted) }
+            }
+        };
+        let reply = purchase.and_then(|purchase| purchase.reply);
+        let node = self.node.clone();
+        let timing = self.timing;
+        tokio::spawn(async move {
+            let mut backoff_ms = None;
+            let booking = loop {
+                let at = node.clock.now();
+                match node.store.record_decision(txn.clone(), decision.clone(), at).await {
+                    Ok(booking) => break booking,
+                    Err(error) => {
+                        tracing::error!(%txn, %error, "cannot record a decision; trying again");
+                        let wait = timing.backoff(backoff_ms);
+                        backoff_ms = Some(wait);
+                        tokio::time::sleep(Duration::from_millis(wait)).await;
+                    }
+                }
+            };
+            metrics::counter!("passcom_transactions_total", "outcome" => outcome.as_str())
+                .increment(1);
+            if let Some(reply) = reply {
+                // The customer may have stopped waiting (202 pending); the booking stands.
+                let _ = reply.send(booking);
+            }
+            let now = node.clock.now();
+            node.commit
+                .send(Event::Coordinator(CoordinatorEvent::Recorded { txn, outcome, now }))
+                .await;
+        });
+    }
+
+    /// Tells participant `participant` the decision; reports its acknowledgement (recorded).
+    fn send_decision(&self, txn: TxnId, participant: AirlineId, outcome: Outcome) {
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            let this = node.airline.id.clone();
+            let told = match participant == this {
+                true => {
+                    let by = DecidedBy::Coordinator(this);
+                    node.commit.apply(txn.clone(), outcome, by).await.map_err(|e| e.to_string())
+                }
+                false => remote_decision(&node, &participant, &txn, outcome).await,
+            };
+            let told = match told {
+                Ok(()) => node
+                    .store
+                    .acknowledge(txn.clone(), participant.clone())
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(error) => Err(error),
+            };
+            let now = node.clock.now();
+            let event = match told {
+                Ok(()) => CoordinatorEvent::Acknowledged { txn, participant, now },
+                Err(error) => {
+                    tracing::info!(%txn, %participant, %error, "a decision was not acknowledged; telling it again later");
+                    CoordinatorEvent::TellFailed { txn, participant, now }
+                }
+            };
+            node.commit.send(Event::Coordinator(event)).await;
+        });
+    }
+
+    /// Asks `airline` what it knows of `txn`, in doubt here; reports the answer.
+    fn ask(&self, txn: TxnId, airline: AirlineId) {
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            let status = match airline == node.airline.id {
+                true => node.commit.status(txn.clone()).await.map_err(|e| e.to_string()),
+                false => remote_status(&node, &airline, &txn).await,
+            };
+            let now = node.clock.now();
+            let event = match status {
+                Ok(status) => ParticipantEvent::Answered { txn, from: airline, status, now },
+                Err(error) => {
+                    tracing::debug!(%txn, %airline, %error, "a question about a transaction got no answer");
+                    ParticipantEvent::InquiryFailed { txn, from: airline, now }
+                }
+            };
+            node.commit.send(Event::Participant(event)).await;
+        });
+    }
+
+    /// Applies a decision this node learned by asking.
+    fn apply_learned(&self, txn: TxnId, outcome: Outcome) {
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            tracing::info!(%txn, %outcome, "applying a decision learned by asking");
+            if let Err(error) = node.commit.apply(txn.clone(), outcome, DecidedBy::Inquiry).await {
+                tracing::warn!(%txn, %error, "cannot apply a decision learned by asking");
+                node.commit.send(Event::Participant(ParticipantEvent::ApplyFailed { txn })).await;
+            }
+        });
+    }
+
+    /// Adds the releases the store has not seen made to those to send.
+    async fn load_releases(&mut self) {
+        match self.node.store.pending_releases().await {
+            Ok(releases) => {
+                let now = self.now();
+                for release in releases {
+                    self.releases.entry(release).or_insert(Retry {
+                        due: now,
+                        backoff_ms: None,
+                        sending: false,
+                    });
+                }
+                self.send_due_releases(now);
+            }
+            Err(error) => tracing::warn!(%error, "cannot read the releases to make"),
+        }
+    }
+
+    fn send_due_releases(&mut self, now: Timestamp) {
+        let due: Vec<Release> = self
+            .releases
+            .iter()
+            .filter(|(_, retry)| !retry.sending && retry.due <= now)
+            .map(|(release, _)| release.clone())
+            .collect();
+        for release in due {
+            if let Some(retry) = self.releases.get_mut(&release) {
+                retry.sending = true;
+            }
+            self.send_release(release);
+        }
+    }
+
+    fn release_failed(&mut self, release: &Release) {
+        let now = self.now();
+        let Some(retry) = self.releases.get_mut(release) else { return };
+        let backoff_ms = self.timing.backoff(retry.backoff_ms);
+        *retry =
+            Retry { due: now + millis(backoff_ms), backoff_ms: Some(backoff_ms), sending: false };
+    }
+
+    /// Asks the owner to release the seats of a cancelled booking; records it once done.
+    fn send_release(&self, release: Release) {
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            let released = async {
+                remote_release(&node, &release.airline, &release.txn).await?;
+                let at = node.clock.now();
+                node.store
+                    .released(release.txn.clone(), release.airline.clone(), at)
+                    .await
+                    .map_err(|e| e.to_string())
+            };
+            let event = match released.await {
+                Ok(()) => Event::Released(release),
+                Err(error) => {
+                    tracing::info!(txn = %release.txn, airline = %release.airline, %error, "a release was not made; trying again later");
+                    Event::ReleaseFailed(release)
+                }
+            };
+            node.commit.send(event).await;
+        });
+    }
+}
+
+fn millis(ms: u64) -> SignedDuration {
+    SignedDuration::from_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// `POST /peer/v1/txns/{txn}/prepare` at `participant`.
+async fn remote_prepare(
+    node: &Node,
+    participant: &AirlineId,
+    prepare: &Prepare,
+) -> Result<Vote, String> {
+    let address = node
+        .network
+        .address_of(participant)
+        .ok_or_else(|| format!("{participant} is not a peer"))?;
+    let path = format!("/peer/v1/txns/{}/prepare", prepare.txn);
+    node.network.client().post(&address, &path, prepare).await.map_err(describe)
+}
+
+/// `POST /peer/v1/txns/{txn}/decision` at `participant`.
+async fn remote_decision(
+    node: &Node,
+    participant: &AirlineId,
+    txn: &TxnId,
+    outcome: Outcome,
+) -> Result<(), String> {
+    let address = node
+        .network
+        .address_of(participant)
+        .ok_or_else(|| format!("{participant} is not a peer"))?;
+    let path = format!("/peer/v1/txns/{txn}/decision");
+    let answer: Acknowledgement = node
+        .network
+        .client()
+        .post(&address, &path, &DecisionMessage { outcome })
+        .await
+        .map_err(describe)?;
+    match answer.txn == *txn && answer.outcome == outcome {
+        true => Ok(()),
+        false => Err(format!("{participant} acknowledged something else: {answer:?}")),
+    }
+}
+
+/// `GET /peer/v1/txns/{txn}` at `airline`.
+async fn remote_status(node: &Node, airline: &AirlineId, txn: &TxnId) -> Result<Status, String> {
+    let address =
+        node.network.address_of(airline).ok_or_else(|| format!("{airline} is not a peer"))?;
+    let answer: StatusAnswer = node
+        .network
+        .client()
+        .get(&address, &format!("/peer/v1/txns/{txn}"))
+        .await
+        .map_err(describe)?;
+    match answer.txn == *txn {
+        true => Ok(answer.status),
+        false => Err(format!("{airline} answered about {}", answer.txn)),
+    }
+}
+
+/// `POST /peer/v1/txns/{txn}/release` at `owner`.
+async fn remote_release(node: &Node, owner: &AirlineId, txn: &TxnId) -> Result<(), String> {
+    let address = node.network.address_of(owner).ok_or_else(|| format!("{owner} is not a peer"))?;
+    let path = format!("/peer/v1/txns/{txn}/release");
+    let answer: ReleaseAnswer = node
+        .network
+        .client()
+        .post(&address, &path, &serde_json::json!({}))
+        .await
+        .map_err(describe)?;
+    match answer.txn == *txn {
+        true => Ok(()),
+        false => Err(format!("{owner} released {}", answer.txn)),
+    }
+}
+
+fn describe(error: PeerError) -> String {
+    error.to_string()
+}
