@@ -17,6 +17,7 @@ pub mod clock;
 pub mod commit;
 pub mod config;
 pub mod console;
+pub mod crash;
 pub mod network;
 pub mod node;
 pub mod sales;

@@ -45,6 +45,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use self::wire::{Acknowledgement, DecisionMessage, ReleaseAnswer, StatusAnswer};
 use crate::clock::Clock;
 use crate::config::CommitConfig;
+use crate::crash;
 use crate::network::client::PeerError;
 use crate::node::Node;
 use crate::store::{DecidedBy, Decision, Order, Release, Store, StoreResult};
@@ -111,6 +112,7 @@ impl Commit {
     pub async fn participate(&self, prepare: Prepare) -> StoreResult<Vote> {
         let now = self.clock.now();
         let vote = self.store.prepare(prepare.clone(), now).await?;
+        crash::point("participant-after-prepare");
         if matches!(vote, Vote::Yes { .. }) {
             let ask_at = now + millis(self.config.decision_wait_ms);
             let Prepare { txn, coordinator, participants, .. } = prepare;
@@ -123,6 +125,7 @@ impl Commit {
     /// Applies the decision of a transaction here, as a participant, durably; then stops
     /// waiting for it.
     pub async fn apply(&self, txn: TxnId, outcome: Outcome, by: DecidedBy) -> StoreResult<()> {
+        crash::point("participant-before-decision");
         self.store.decide(txn.clone(), outcome, by, self.clock.now()).await?;
         self.send(Event::Participant(ParticipantEvent::Decided { txn })).await;
         Ok(())
@@ -361,6 +364,7 @@ impl Driver {
         votes: BTreeMap<AirlineId, Vote>,
         cause: Option<AbortCause>,
     ) {
+        crash::point("coordinator-before-decision");
         let purchase = self.purchases.remove(&txn);
         let decision = match (outcome, purchase.as_ref()) {
             (Outcome::Committed, Some(purchase)) => {
@@ -389,7 +393,10 @@ impl Driver {
             let booking = loop {
                 let at = node.clock.now();
                 match node.store.record_decision(txn.clone(), decision.clone(), at).await {
-                    Ok(booking) => break booking,
+                    Ok(booking) => {
+                        crash::point("coordinator-after-decision");
+                        break booking;
+                    }
                     Err(error) => {
                         tracing::error!(%txn, %error, "cannot record a decision; trying again");
                         let wait = timing.backoff(backoff_ms);

@@ -7,6 +7,7 @@ mod bad_input;
 mod bookings;
 mod catalog;
 mod console;
+mod crashes;
 mod helpers;
 mod idempotency;
 mod last_seat;

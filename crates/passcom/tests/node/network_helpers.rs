@@ -234,8 +234,24 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
+    eventually(what, || {
+        let holds = condition();
+        async move { holds.await.then_some(()) }
+    })
+    .await
+}
+
+/// Polls `find` every 20 ms until it finds something, and returns it; fails after 20 s.
+pub async fn eventually<T, F, Fut>(what: &str, mut find: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !condition().await {
+    loop {
+        if let Some(found) = find().await {
+            return found;
+        }
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -15,9 +15,9 @@ use tokio::process::{Child, Command};
 use crate::helpers::{ADMIN_TOKEN, answer};
 
 /// A node running as its own process.
-struct NodeProcess {
+pub struct NodeProcess {
     child: Child,
-    url: String,
+    pub url: String,
     client: reqwest::Client,
 }
 
@@ -35,11 +35,22 @@ fn write_config(dir: &Path, airline: &str) -> PathBuf {
 
 impl NodeProcess {
     /// Starts `passcom serve --config config`, logging at `log_level` into `log`.
-    async fn start(config: &Path, log: &Path, log_level: &str) -> Self {
+    pub async fn start(config: &Path, log: &Path, log_level: &str) -> Self {
+        Self::start_with(config, log, log_level, &[]).await
+    }
+
+    /// [`NodeProcess::start`] with more environment variables.
+    pub async fn start_with(
+        config: &Path,
+        log: &Path,
+        log_level: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_passcom"))
             .args(["serve", "--config"])
             .arg(config)
+            .envs(env.iter().copied())
             .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
             .stderr(log)
@@ -56,7 +67,12 @@ impl NodeProcess {
         Self { child, url, client: reqwest::Client::new() }
     }
 
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> crate::helpers::Answer {
+    pub async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> crate::helpers::Answer {
         let mut request = self.client.post(format!("{}{path}", self.url)).json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -64,7 +80,7 @@ impl NodeProcess {
         answer(request.send().await.unwrap()).await
     }
 
-    async fn get(&self, path: &str, token: Option<&str>) -> crate::helpers::Answer {
+    pub async fn get(&self, path: &str, token: Option<&str>) -> crate::helpers::Answer {
         let mut request = self.client.get(format!("{}{path}", self.url));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -72,7 +88,7 @@ impl NodeProcess {
         answer(request.send().await.unwrap()).await
     }
 
-    async fn login(&self, username: &str, password: &str) -> String {
+    pub async fn login(&self, username: &str, password: &str) -> String {
         let registered = self
             .post(
                 "/api/v1/auth/register",
@@ -97,8 +113,14 @@ impl NodeProcess {
     }
 
     /// Kills the process (if it still runs) and reaps it.
-    async fn kill(mut self) {
+    pub async fn kill(mut self) {
         let _ = self.child.kill().await;
+    }
+
+    /// Waits until the process ends by itself (a crash point killed it); fails after 20 s.
+    pub async fn died(mut self) {
+        let ended = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await;
+        ended.expect("the process died in time").unwrap();
     }
 }
 
