@@ -118,6 +118,7 @@ impl NodeProcess {
     }
 
     /// Waits until the process ends by itself (a crash point killed it); fails after 20 s.
+    #[cfg(feature = "failpoints")]
     pub async fn died(mut self) {
         let ended = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await;
         ended.expect("the process died in time").unwrap();
