@@ -17,5 +17,6 @@ mod ops;
 mod peer_security;
 mod process;
 mod purchases;
+mod records;
 mod search;
 mod store;
