@@ -11,16 +11,16 @@
 //! It prints purchases per second, latency percentiles, the ratio to the baseline and the mean
 //! write batch the node's group commit formed, and writes them into `docs/benchmarks.md`.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
+use serde_json::json;
+
+use self::common::{NodeProcess, percentile};
 
 /// How long the baseline runs.
 const BASELINE_SECONDS: u64 = 3;
@@ -47,9 +47,10 @@ async fn run() -> anyhow::Result<()> {
     )?;
     println!("  {baseline:.0} commits/s");
 
-    let node = NodeProcess::start(scratch.path()).await?;
+    let config = common::write_config(scratch.path(), "rumos", "127.0.0.1:0", 60, "");
+    let node = NodeProcess::start(&config).await?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(BUYERS).build()?;
-    let tokens = customers(&client, &node.url).await?;
+    let tokens = common::customers(&client, &node.url, CUSTOMERS).await?;
     let flights = flights(&client, &node.url).await?;
     println!(
         "node: {} flights to sell, {BUYERS} buyers, {WARM_UP_SECONDS} s warm-up, {MEASURE_SECONDS} s measured …",
@@ -63,8 +64,8 @@ async fn run() -> anyhow::Result<()> {
 
     let result = Result { baseline, load, mean_batch };
     println!("{}", result.markdown());
-    result.write_into(&docs_path())?;
-    println!("written into {}", docs_path().display());
+    let path = common::write_section("purchases", &result.markdown())?;
+    println!("written into {}", path.display());
     Ok(())
 }
 
@@ -83,87 +84,14 @@ fn fsync_ceiling(path: &Path, duration: Duration) -> anyhow::Result<f64> {
     Ok(commits as f64 / started.elapsed().as_secs_f64())
 }
 
-/// A release `passcom serve` of Rumos with sixty days of schedule.
-struct NodeProcess {
-    _child: tokio::process::Child,
-    url: String,
-}
-
-impl NodeProcess {
-    async fn start(dir: &Path) -> anyhow::Result<Self> {
-        let config = dir.join("rumos.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[airline]\nid = \"rumos\"\n[http]\nlisten = \"127.0.0.1:0\"\n[console]\nenabled = false\n[storage]\ndata_dir = \"{}\"\n\
-                 [admin]\ntoken = \"benchmark-admin-token\"\n[seed]\ndays = 60\noriginal_users = false\n\
-                 [passwords]\nmemory_kib = 64\niterations = 1\n",
-                dir.join("node").display()
-            ),
-        )?;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passcom"))
-            .args(["serve", "--config"])
-            .arg(&config)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
-        while let Some(line) = lines.next_line().await? {
-            if let Some((_, url)) = line.split_once(" serving on ") {
-                return Ok(Self { _child: child, url: url.trim().to_owned() });
-            }
-        }
-        anyhow::bail!("the node exited before serving")
-    }
-}
-
-async fn customers(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<String>> {
-    let mut tokens = Vec::new();
-    for i in 0..CUSTOMERS {
-        let credentials = json!({"username": format!("bench{i}"), "password": "benchmark-password", "name": "Bench"});
-        client
-            .post(format!("{url}/api/v1/auth/register"))
-            .json(&credentials)
-            .send()
-            .await?
-            .error_for_status()?;
-        let login: Value = client
-            .post(format!("{url}/api/v1/auth/login"))
-            .json(&credentials_only(&credentials))
-            .send()
-            .await?
-            .json()
-            .await?;
-        tokens.push(login["token"].as_str().context("no token")?.to_owned());
-    }
-    Ok(tokens)
-}
-
-fn credentials_only(credentials: &Value) -> Value {
-    json!({"username": credentials["username"], "password": credentials["password"]})
-}
-
 /// Every future flight with a standard cabin.
 async fn flights(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<String>> {
-    let mut ids = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page_url = match &cursor {
-            Some(cursor) => format!("{url}/api/v1/flights?limit=1000&cursor={cursor}"),
-            None => format!("{url}/api/v1/flights?limit=1000"),
-        };
-        let page: Value = client.get(page_url).send().await?.json().await?;
-        for flight in page["flights"].as_array().context("no flights")? {
-            if flight["capacity"] == 180 {
-                ids.push(flight["id"].as_str().context("no id")?.to_owned());
-            }
-        }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => break,
-        }
-    }
+    let flights = common::all_flights(client, url).await?;
+    let mut ids: Vec<String> = flights
+        .iter()
+        .filter(|flight| flight["capacity"] == 180)
+        .filter_map(|flight| flight["id"].as_str().map(str::to_owned))
+        .collect();
     // Today's first flights may have left; start a day in.
     Ok(ids.split_off(ids.len().min(200)))
 }
@@ -261,15 +189,6 @@ impl Result {
         self.load.purchases as f64 / self.load.seconds
     }
 
-    fn percentile(&self, p: f64) -> f64 {
-        let latencies = &self.load.latencies;
-        if latencies.is_empty() {
-            return 0.0;
-        }
-        let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-        latencies[index].as_secs_f64() * 1000.0
-    }
-
     fn markdown(&self) -> String {
         format!(
             "| measure | value |\n|---|---|\n\
@@ -278,47 +197,15 @@ impl Result {
              | **ratio to the one-fsync-per-commit baseline** | **{:.2}×** |\n\
              | purchase latency p50 / p99 | {:.1} ms / {:.1} ms |\n\
              | mean purchases per group commit (write batch) | {:.1} |\n\
-             | refused or failed during the run | {} |\n\n\
-             Measured {} on {}.",
+             | refused or failed during the run | {} |\n\n{}",
             self.baseline,
             self.per_second(),
             self.per_second() / self.baseline,
-            self.percentile(0.50),
-            self.percentile(0.99),
+            percentile(&self.load.latencies, 0.50),
+            percentile(&self.load.latencies, 0.99),
             self.mean_batch,
             self.load.refused,
-            jiff::Timestamp::now().strftime("%Y-%m-%d"),
-            machine(),
+            common::measured_on(),
         )
     }
-
-    /// Replaces the section between this benchmark's markers in `docs/benchmarks.md`.
-    fn write_into(&self, path: &Path) -> anyhow::Result<()> {
-        let (start, end) = ("<!-- purchases:start -->", "<!-- purchases:end -->");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let section = format!("{start}\n{}\n{end}", self.markdown());
-        let updated = match (text.find(start), text.find(end)) {
-            (Some(from), Some(to)) => {
-                format!("{}{section}{}", &text[..from], &text[to + end.len()..])
-            }
-            _ => format!("{text}\n{section}\n"),
-        };
-        std::fs::write(path, updated)?;
-        Ok(())
-    }
-}
-
-fn docs_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md")
-}
-
-/// The CPU and core count, for the record.
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|line| line.strip_prefix("model name"))
-        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    format!("{} ({cores} cores)", model.unwrap_or_else(|| "an unknown CPU".into()))
 }

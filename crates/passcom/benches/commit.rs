@@ -1,0 +1,292 @@
+//! Two-airline purchases — the two-phase commit — across three nodes, against one-airline
+//! purchases in the same run.
+//!
+//! Run with `cargo bench -p passcom --bench commit`. Three release `passcom serve` processes
+//! (Boreal, Giro, Rumos; fsync on; signed peer calls over loopback) serve customers at all
+//! three at once. In the same run, at each level of concurrency:
+//!
+//! 1. the baseline: each node's customers buy one seat on one of its own flights (the
+//!    one-phase commit);
+//! 2. each node's customers buy a trip of two connecting flights of two different airlines —
+//!    sold by one of the three, owned by two of them (sometimes including the seller) — so every
+//!    purchase is a two-phase commit between two or three nodes.
+//!
+//! It prints purchases per second and latency percentiles of both, and the ratio, and writes
+//! them into `docs/benchmarks.md`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use self::common::{NodeProcess, percentile};
+
+/// Days of schedule each airline seeds.
+const DAYS: u32 = 14;
+/// Load before measuring.
+const WARM_UP_SECONDS: u64 = 2;
+/// How long each measured load runs.
+const MEASURE_SECONDS: u64 = 5;
+/// Buyers per node at each level of concurrency.
+const BUYERS_PER_NODE: [usize; 3] = [1, 4, 16];
+/// Customer accounts per node.
+const CUSTOMERS_PER_NODE: usize = 16;
+/// The airlines.
+const AIRLINES: [&str; 3] = ["boreal", "giro", "rumos"];
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run())
+}
+
+/// What one node's buyers buy: request bodies, taken in turn.
+type Basket = Arc<Vec<Value>>;
+
+async fn run() -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))?;
+    println!("starting three airlines ({DAYS} days of schedule each) …");
+    let nodes = common::start_network(scratch.path(), &AIRLINES, DAYS).await?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let flights = replicated_catalog(&client, &nodes).await?;
+    let mut tokens = BTreeMap::new();
+    for (airline, node) in &nodes {
+        tokens.insert(
+            airline.clone(),
+            common::customers(&client, &node.url, CUSTOMERS_PER_NODE).await?,
+        );
+    }
+    let (singles, pairs) = baskets(&flights);
+    println!(
+        "{} one-airline flights, {} two-airline connections to sell",
+        singles.values().map(|b| b.len()).sum::<usize>(),
+        pairs.values().map(|b| b.len()).sum::<usize>()
+    );
+
+    let mut rows = Vec::new();
+    for buyers in BUYERS_PER_NODE {
+        println!("{} buyers per node: one-airline purchases …", buyers);
+        let one = load(&client, &nodes, &tokens, &singles, buyers).await;
+        println!("  {:.0}/s, p50 {:.1} ms", one.per_second(), percentile(&one.latencies, 0.5));
+        println!("{} buyers per node: two-airline purchases …", buyers);
+        let two = load(&client, &nodes, &tokens, &pairs, buyers).await;
+        println!("  {:.0}/s, p50 {:.1} ms", two.per_second(), percentile(&two.latencies, 0.5));
+        rows.push((buyers, one, two));
+    }
+    let markdown = markdown(&rows);
+    println!("{markdown}");
+    let path = common::write_section("commit", &markdown)?;
+    println!("written into {}", path.display());
+    Ok(())
+}
+
+/// Every flight of the network, once every node lists every airline's flights.
+async fn replicated_catalog(
+    client: &reqwest::Client,
+    nodes: &BTreeMap<String, NodeProcess>,
+) -> anyhow::Result<Vec<Value>> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut counts = Vec::new();
+        let mut flights = Vec::new();
+        for node in nodes.values() {
+            flights = common::all_flights(client, &node.url).await?;
+            let airlines: std::collections::BTreeSet<&str> =
+                flights.iter().filter_map(|f| f["airline"].as_str()).collect();
+            counts.push((flights.len(), airlines.len()));
+        }
+        let everywhere = counts.iter().all(|count| *count == (counts[0].0, AIRLINES.len()));
+        if everywhere {
+            return Ok(flights);
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the catalogs did not converge: {counts:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// One flight's fields the baskets need.
+struct Leg {
+    id: String,
+    airline: String,
+    origin: String,
+    destination: String,
+    departure: Timestamp,
+    arrival: Timestamp,
+}
+
+impl Leg {
+    fn of(flight: &Value) -> Option<Self> {
+        let text = |field: &str| flight[field].as_str().map(str::to_owned);
+        let instant = |field: &str| flight[field].as_str()?.parse::<Timestamp>().ok();
+        (flight["capacity"] == 180 && flight["status"] == "scheduled").then_some(())?;
+        Some(Self {
+            id: text("id")?,
+            airline: text("airline")?,
+            origin: text("origin")?,
+            destination: text("destination")?,
+            departure: instant("departure")?,
+            arrival: instant("arrival")?,
+        })
+    }
+}
+
+/// Per selling airline: its own flights (one-airline purchases), and connections of two
+/// flights of two airlines (two-airline purchases, dealt out to the three sellers in turn).
+fn baskets(flights: &[Value]) -> (BTreeMap<String, Basket>, BTreeMap<String, Basket>) {
+    let tomorrow = Timestamp::now() + SignedDuration::from_hours(24);
+    let legs: Vec<Leg> =
+        flights.iter().filter_map(Leg::of).filter(|leg| leg.departure > tomorrow).collect();
+    let body = |ids: &[&str]| json!({"flights": ids, "passengers": [{"name": "Bench Passenger"}]});
+    let mut singles: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for leg in &legs {
+        singles.entry(leg.airline.clone()).or_default().push(body(&[&leg.id]));
+    }
+    let mut by_origin: BTreeMap<&str, Vec<&Leg>> = BTreeMap::new();
+    for leg in &legs {
+        by_origin.entry(&leg.origin).or_default().push(leg);
+    }
+    let mut pairs: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut seller = AIRLINES.iter().cycle();
+    for first in &legs {
+        let onward = by_origin.get(first.destination.as_str()).into_iter().flatten();
+        for second in onward.filter(|second| connects(first, second)) {
+            let seller = seller.next().expect("the airlines cycle");
+            pairs.entry(seller.to_string()).or_default().push(body(&[&first.id, &second.id]));
+        }
+    }
+    let shared = |baskets: BTreeMap<String, Vec<Value>>| {
+        baskets.into_iter().map(|(airline, basket)| (airline, Arc::new(basket))).collect()
+    };
+    (shared(singles), shared(pairs))
+}
+
+/// Two airlines' flights a passenger can connect between (interline: 90 minutes at least).
+fn connects(first: &Leg, second: &Leg) -> bool {
+    let gap = second.departure.duration_since(first.arrival);
+    first.airline != second.airline
+        && gap >= SignedDuration::from_mins(90)
+        && gap <= SignedDuration::from_hours(8)
+}
+
+/// What a load achieved.
+struct Load {
+    purchases: usize,
+    refused: usize,
+    seconds: f64,
+    latencies: Vec<Duration>,
+}
+
+impl Load {
+    fn per_second(&self) -> f64 {
+        self.purchases as f64 / self.seconds
+    }
+}
+
+/// `buyers` buyers at each node, buying from that node's basket in turn, for the warm-up then
+/// the measured time.
+async fn load(
+    client: &reqwest::Client,
+    nodes: &BTreeMap<String, NodeProcess>,
+    tokens: &BTreeMap<String, Vec<String>>,
+    baskets: &BTreeMap<String, Basket>,
+    buyers: usize,
+) -> Load {
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = tokio::task::JoinSet::new();
+    for (airline, node) in nodes {
+        let Some(basket) = baskets.get(airline) else { continue };
+        for buyer in 0..buyers {
+            let token = tokens[airline][buyer % tokens[airline].len()].clone();
+            let (client, url, basket) = (client.clone(), node.url.clone(), basket.clone());
+            let (measuring, stop) = (measuring.clone(), stop.clone());
+            workers.spawn(async move {
+                buy(&client, &url, &token, &basket, (buyer, buyers), &measuring, &stop).await
+            });
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(WARM_UP_SECONDS)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(MEASURE_SECONDS)).await;
+    measuring.store(false, Ordering::Relaxed);
+    let seconds = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let mut total = Load { purchases: 0, refused: 0, seconds, latencies: Vec::new() };
+    for (purchases, refused, latencies) in workers.join_all().await {
+        total.purchases += purchases;
+        total.refused += refused;
+        total.latencies.extend(latencies);
+    }
+    total.latencies.sort();
+    total
+}
+
+/// One buyer's loop: purchases confirmed, refused, and the confirmed ones' latencies while
+/// measuring. Buyer `index` of `of` takes every `of`-th basket item, so buyers rarely collide.
+async fn buy(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    basket: &[Value],
+    (index, of): (usize, usize),
+    measuring: &AtomicBool,
+    stop: &AtomicBool,
+) -> (usize, usize, Vec<Duration>) {
+    let (mut purchases, mut refused, mut latencies) = (0, 0, Vec::new());
+    let mut next = index * 7919;
+    while !stop.load(Ordering::Relaxed) {
+        let body = &basket[next % basket.len()];
+        next += of;
+        let started = Instant::now();
+        let response = client
+            .post(format!("{url}/api/v1/bookings"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await;
+        let took = started.elapsed();
+        let confirmed = matches!(&response, Ok(r) if r.status() == reqwest::StatusCode::CREATED);
+        if let Ok(response) = response {
+            let _ = response.bytes().await;
+        }
+        if measuring.load(Ordering::Relaxed) {
+            match confirmed {
+                true => {
+                    purchases += 1;
+                    latencies.push(took);
+                }
+                false => refused += 1,
+            }
+        }
+    }
+    (purchases, refused, latencies)
+}
+
+fn markdown(rows: &[(usize, Load, Load)]) -> String {
+    let mut text = String::from(
+        "| buyers (per node × 3) | one-airline purchases/s | p50 / p99 | two-airline purchases/s | p50 / p99 | ratio two / one | refused |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for (buyers, one, two) in rows {
+        text.push_str(&format!(
+            "| {buyers} × 3 | {:.0} | {:.1} / {:.1} ms | **{:.0}** | **{:.1}** / {:.1} ms | {:.2} | {} / {} |\n",
+            one.per_second(),
+            percentile(&one.latencies, 0.5),
+            percentile(&one.latencies, 0.99),
+            two.per_second(),
+            percentile(&two.latencies, 0.5),
+            percentile(&two.latencies, 0.99),
+            two.per_second() / one.per_second().max(1.0),
+            one.refused,
+            two.refused,
+        ));
+    }
+    text.push('\n');
+    text.push_str(&common::measured_on());
+    text
+}

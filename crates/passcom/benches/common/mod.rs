@@ -1,0 +1,173 @@
+//! What the benchmarks that load real `passcom serve` processes share: starting nodes, making
+//! customers, reading percentiles, and writing a section of `docs/benchmarks.md`.
+
+#![allow(dead_code)] // each benchmark uses its own part
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use passcom::clock::SystemEntropy;
+use passcom::network::keys::AirlineKey;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+/// A release `passcom serve` in its own process.
+pub struct NodeProcess {
+    _child: tokio::process::Child,
+    pub url: String,
+}
+
+impl NodeProcess {
+    /// Starts `passcom serve --config config` and waits until it serves.
+    pub async fn start(config: &Path) -> anyhow::Result<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_passcom"))
+            .args(["serve", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
+        while let Some(line) = lines.next_line().await? {
+            if let Some((_, url)) = line.split_once(" serving on ") {
+                return Ok(Self { _child: child, url: url.trim().to_owned() });
+            }
+        }
+        anyhow::bail!("the node exited before serving")
+    }
+}
+
+/// The configuration of a benchmark node of `airline` in `dir`: `days` of schedule, fsync on,
+/// cheap password hashing (accounts are not what is measured), and `more` TOML after.
+pub fn write_config(dir: &Path, airline: &str, listen: &str, days: u32, more: &str) -> PathBuf {
+    let config = dir.join(format!("{airline}.toml"));
+    let text = format!(
+        "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"{listen}\"\n[console]\nenabled = false\n\
+         [storage]\ndata_dir = \"{}\"\n[admin]\ntoken = \"benchmark-admin-token\"\n\
+         [seed]\ndays = {days}\noriginal_users = false\n[passwords]\nmemory_kib = 64\niterations = 1\n{more}",
+        dir.join(airline).display()
+    );
+    std::fs::write(&config, text).expect("the scratch directory is writable");
+    config
+}
+
+/// Three airlines as processes on loopback, each pinning the others' keys; by airline.
+pub async fn start_network(
+    dir: &Path,
+    airlines: &[&str],
+    days: u32,
+) -> anyhow::Result<BTreeMap<String, NodeProcess>> {
+    let mut ports = BTreeMap::new();
+    let mut keys = BTreeMap::new();
+    for airline in airlines {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        ports.insert(*airline, port);
+        std::fs::create_dir_all(dir.join(airline))?;
+        let key = AirlineKey::generate(&SystemEntropy);
+        key.write_new(&dir.join(airline).join("peer.key"))?;
+        keys.insert(*airline, key.public_key().to_string());
+    }
+    let mut nodes = BTreeMap::new();
+    for airline in airlines {
+        let mut peers = String::new();
+        for peer in airlines.iter().filter(|peer| *peer != airline) {
+            peers.push_str(&format!(
+                "[[network.peers]]\nairline = \"{peer}\"\nurl = \"http://127.0.0.1:{}\"\npublic_key = \"{}\"\n",
+                ports[peer], keys[peer]
+            ));
+        }
+        let listen = format!("127.0.0.1:{}", ports[airline]);
+        let config = write_config(dir, airline, &listen, days, &peers);
+        nodes.insert(airline.to_string(), NodeProcess::start(&config).await?);
+    }
+    Ok(nodes)
+}
+
+/// Registers `count` customers at `url` and logs them in; their tokens.
+pub async fn customers(
+    client: &reqwest::Client,
+    url: &str,
+    count: usize,
+) -> anyhow::Result<Vec<String>> {
+    let mut tokens = Vec::new();
+    for i in 0..count {
+        let username = format!("bench{i}");
+        let password = "benchmark-password";
+        client
+            .post(format!("{url}/api/v1/auth/register"))
+            .json(&json!({"username": username, "password": password, "name": "Bench"}))
+            .send()
+            .await?
+            .error_for_status()?;
+        let login: Value = client
+            .post(format!("{url}/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        tokens.push(login["token"].as_str().context("no token")?.to_owned());
+    }
+    Ok(tokens)
+}
+
+/// Every flight `url` lists, as JSON.
+pub async fn all_flights(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<Value>> {
+    let mut flights = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_url = match &cursor {
+            Some(cursor) => format!("{url}/api/v1/flights?limit=1000&cursor={cursor}"),
+            None => format!("{url}/api/v1/flights?limit=1000"),
+        };
+        let page: Value = client.get(page_url).send().await?.json().await?;
+        flights.extend(page["flights"].as_array().context("no flights")?.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return Ok(flights),
+        }
+    }
+}
+
+/// The `p`-quantile of sorted `latencies`, in milliseconds.
+pub fn percentile(latencies: &[Duration], p: f64) -> f64 {
+    if latencies.is_empty() {
+        return 0.0;
+    }
+    let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
+    latencies[index].as_secs_f64() * 1000.0
+}
+
+/// Replaces the section between `<!-- name:start -->` and `<!-- name:end -->` in
+/// `docs/benchmarks.md` with `markdown` (appending it if there is none).
+pub fn write_section(name: &str, markdown: &str) -> anyhow::Result<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
+    let (start, end) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let section = format!("{start}\n{markdown}\n{end}");
+    let updated = match (text.find(&start), text.find(&end)) {
+        (Some(from), Some(to)) => format!("{}{section}{}", &text[..from], &text[to + end.len()..]),
+        _ => format!("{text}\n{section}\n"),
+    };
+    std::fs::write(&path, updated)?;
+    Ok(path)
+}
+
+/// "Measured <date> on <CPU> (<n> cores)."
+pub fn measured_on() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!(
+        "Measured {} on {} ({cores} cores).",
+        jiff::Timestamp::now().strftime("%Y-%m-%d"),
+        model.unwrap_or_else(|| "an unknown CPU".into())
+    )
+}
