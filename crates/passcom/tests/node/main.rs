@@ -17,3 +17,4 @@ mod peer_security;
 mod process;
 mod search;
 mod store;
+mod web;
