@@ -11,9 +11,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { tomorrow, uniqueUsername } from './support/api';
-import { expectNoAxeViolations, launch, open, screenshot, visible, type Session } from './support/browser';
+import { uniqueUsername } from './support/api';
+import { expectNoAxeViolations, launch, open, visible, type Session } from './support/browser';
 import { startNetwork, type Network } from './support/network';
+import { register, search, tripCard } from './support/pages';
 
 let network: Network;
 let browser: Browser;
@@ -26,32 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await network?.stop();
 });
-
-async function register(page: Page, username: string, name: string) {
-  await page.goto('/register');
-  await page.getByLabel('Nome completo').fill(name);
-  await page.getByLabel('Usuário').fill(username);
-  await page.getByLabel('Senha').fill('senha-de-teste-123');
-  await page.getByRole('button', { name: 'Criar conta' }).last().click();
-  await visible(page.getByText(`Olá, ${name.split(' ')[0]}`));
-}
-
-async function pickAirport(page: Page, label: string, typed: string, option: RegExp) {
-  const input = page.getByRole('combobox', { name: label });
-  await input.fill(typed);
-  await page.getByRole('option', { name: option }).click();
-}
-
-async function search(page: Page, from: [string, RegExp], to: [string, RegExp], options: { passengers?: number; after?: string; before?: string } = {}) {
-  await page.goto('/');
-  await pickAirport(page, 'Origem', from[0], from[1]);
-  await pickAirport(page, 'Destino', to[0], to[1]);
-  await page.getByLabel('Data de ida').fill(tomorrow());
-  if (options.passengers) await page.getByLabel('Passageiros').selectOption(String(options.passengers));
-  if (options.after) await page.getByLabel('Partida a partir de').fill(options.after);
-  if (options.before) await page.getByLabel('Partida até').fill(options.before);
-  await page.getByRole('button', { name: 'Buscar viagens' }).click();
-}
 
 /** Chooses a free seat on each flight's map for each passenger, front rows first. */
 async function chooseSeats(page: Page, passengers: number): Promise<string[][]> {
@@ -116,7 +91,7 @@ describe('buying a trip', () => {
     await register(page, uniqueUsername('ana'), 'Ana Ferreira');
 
     await search(page, ['Manaus', /Manaus/], ['mcp', /Macapá/], { passengers: 2, after: '18:00', before: '20:00' });
-    const card = page.locator('article.itinerary[data-legs="MAO-MCP"]').first();
+    const card = tripCard(page, 'MAO-MCP').first();
     await visible(card);
     expect(await card.textContent()).toContain('Direto');
     await card.getByRole('link', { name: /Escolher/ }).click();
@@ -141,12 +116,11 @@ describe('buying a trip', () => {
     await register(page, uniqueUsername('bruno'), 'Bruno Lima');
 
     await search(page, ['Rio Branco', /Rio Branco/], ['Macapá', /Macapá/], { after: '05:00', before: '07:00' });
-    const chain = page.locator('article.itinerary[data-legs="RBR-MCZ MCZ-MAO MAO-MCP"]');
+    const chain = tripCard(page, 'RBR-MCZ MCZ-MAO MAO-MCP');
     await visible(chain);
     const text = (await chain.textContent()) ?? '';
     for (const airline of ['Giro', 'Boreal', 'Rumos']) expect(text).toContain(airline);
     expect(text).toContain('2 paradas');
-    await screenshot(page, 'search-results');
     await chain.getByRole('link', { name: /Escolher/ }).click();
 
     await visible(page.getByRole('heading', { name: 'Sua viagem' }));
@@ -154,11 +128,9 @@ describe('buying a trip', () => {
     await visible(page.locator('section.seat-leg').nth(2).locator('button.seat--free').first());
     expect(await page.locator('section.seat-leg').count()).toBe(3);
     const seats = await chooseSeats(page, 1);
-    await screenshot(page, 'booking');
     await page.getByRole('button', { name: /^Comprar por R\$/ }).click();
 
     const reference = await expectConfirmation(session, seats);
-    await screenshot(page, 'confirmation');
     await seeInMyTripsAndCancel(session, reference);
     await session.context.close();
   });

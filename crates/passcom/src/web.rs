@@ -16,6 +16,9 @@
 //! - paths under `/api/` and `/peer/`, missing files (a last segment with a dot) and methods
 //!   other than `GET` and `HEAD` keep the API's JSON 404.
 //!
+//! The build writes a gzip copy next to each text file (`index-3f9a….js.gz`); a browser that
+//! accepts gzip gets it (`Content-Encoding: gzip`), the others the file itself.
+//!
 //! The hook into the router is [`app`], the router's fallback: whatever no route matched comes
 //! here.
 
@@ -24,8 +27,8 @@ use std::pin::Pin;
 
 use axum::extract::{OriginalUri, Request};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
-    X_CONTENT_TYPE_OPTIONS,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH, VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -126,8 +129,35 @@ fn looks_like_file(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
-/// `content` as `name`, with its type, cache policy and `ETag`; 304 if the browser has it.
+/// The file `name`, its gzip copy if there is one and the browser accepts it.
 fn serve(name: &str, content: EmbeddedFile, request: &HeaderMap) -> Response {
+    let accepts_gzip = request
+        .get(ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|coding| coding.trim().starts_with("gzip")));
+    let gzip_copy = App::get(&format!("{name}.gz"));
+    let has_gzip = gzip_copy.is_some();
+    let gzipped = gzip_copy.filter(|_| accepts_gzip);
+    let mime = content.metadata.mimetype().to_owned();
+    let mut response = match gzipped {
+        Some(gzipped) => {
+            let mut response = respond(name, gzipped, &mime, request);
+            if response.status() == StatusCode::OK {
+                response.headers_mut().insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            response
+        }
+        None => respond(name, content, &mime, request),
+    };
+    if has_gzip {
+        response.headers_mut().insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+/// `content` served as `name` of type `mime`, with its cache policy and `ETag`; 304 if the
+/// browser has it already.
+fn respond(name: &str, content: EmbeddedFile, mime: &str, request: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", hex::encode(content.metadata.sha256_hash()));
     let cache = if name.starts_with(IMMUTABLE_PREFIX) { IMMUTABLE_CACHE } else { REVALIDATE_CACHE };
     let mut headers = HeaderMap::new();
@@ -146,7 +176,7 @@ fn serve(name: &str, content: EmbeddedFile, request: &HeaderMap) -> Response {
     if fresh {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    if let Ok(value) = HeaderValue::from_str(&content_type(content.metadata.mimetype())) {
+    if let Ok(value) = HeaderValue::from_str(&content_type(mime)) {
         headers.insert(CONTENT_TYPE, value);
     }
     (StatusCode::OK, headers, content.data).into_response()

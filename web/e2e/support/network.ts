@@ -232,7 +232,6 @@ function consoleCommands(port: number, commands: string[]): Promise<string> {
   return new Promise((done, fail) => {
     const socket = connect(port, '127.0.0.1');
     let transcript = '';
-    let prompts = 0;
     const pending = [...commands];
     const timer = setTimeout(() => {
       socket.destroy();
@@ -241,9 +240,8 @@ function consoleCommands(port: number, commands: string[]): Promise<string> {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       transcript += chunk;
-      const seen = (transcript.match(/> $/gm) ?? []).length;
-      if (seen > prompts) {
-        prompts = seen;
+      // Every answer ends with the prompt (`boreal> `, no newline): then the next command.
+      if (transcript.endsWith('> ')) {
         const next = pending.shift();
         if (next) socket.write(`${next}\n`);
       }

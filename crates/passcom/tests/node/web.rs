@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+};
 
 use crate::helpers::spawn_node;
 
@@ -71,6 +73,20 @@ async fn hashed_assets_are_immutable_and_revalidated_by_etag() {
     assert_eq!(status, StatusCode::OK);
     assert!(asset_headers[CONTENT_TYPE].to_str().unwrap().contains("javascript"));
     assert_eq!(asset_headers[CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(!asset_headers.contains_key(CONTENT_ENCODING), "not compressed unless asked");
+
+    let compressed = node
+        .client
+        .get(node.url(script))
+        .header(ACCEPT_ENCODING, "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.status(), StatusCode::OK);
+    assert_eq!(compressed.headers()[CONTENT_ENCODING], "gzip");
+    assert!(compressed.headers()[CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+    let bytes = compressed.bytes().await.unwrap();
+    assert_eq!(bytes[..2], [0x1f, 0x8b], "a gzip stream");
 
     let etag = headers[ETAG].clone();
     let again = node.client.get(node.url("/")).header(IF_NONE_MATCH, etag).send().await.unwrap();
