@@ -1,7 +1,8 @@
 // Lints of the web app: TypeScript's recommended rules with type information, React's rules of
 // hooks, and the layout's import boundaries (bulletproof-react): shared code (api, components,
-// config, lib, testing) imports no feature and not the app; a feature imports shared code and
-// itself, never another feature; only the app composes features.
+// config, lib) imports no feature and not the app; a feature imports shared code and itself,
+// never another feature; only the app composes features. (src/testing, the tests' harness,
+// may render the app.)
 import js from '@eslint/js';
 import { importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -41,7 +42,7 @@ export default tseslint.config(
             { target: './src/features', from: './src/app', message: 'Features do not import the app.' },
             // Shared code imports neither features nor the app.
             {
-              target: ['./src/api', './src/components', './src/config', './src/lib', './src/testing'],
+              target: ['./src/api', './src/components', './src/config', './src/lib'],
               from: ['./src/features', './src/app'],
               message: 'Shared code does not import features or the app.',
             },

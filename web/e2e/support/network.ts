@@ -112,7 +112,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 async function json(url: string): Promise<unknown> {

@@ -71,7 +71,8 @@ const bearer: Middleware = {
  * replace it.
  */
 export const api = createClient<paths>({
-  baseUrl: env.apiBase,
+  // Absolute, so that requests are valid outside a browser too (tests).
+  baseUrl: env.apiBase || globalThis.location?.origin || '',
   fetch: (request: Request) => globalThis.fetch(request),
 });
 api.use(bearer);

@@ -103,7 +103,7 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
     purchase.mutate(
       { request: body, key },
       {
-        onSuccess: onBooked,
+        onSuccess: (result) => onBooked(result),
         onError: (error) => {
           if (error instanceof ApiError && error.code === 'seat_unavailable') {
             const flight = error.detail('flight');

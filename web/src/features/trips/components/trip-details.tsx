@@ -49,6 +49,11 @@ export function TripDetails({ reference, justBooked = false }: Props) {
   const flights = bookedFlights(view);
   const start = flights[0]?.departure ?? view.created_at;
   const airline = (id: string) => airlines.data?.byId.get(id) ?? { id, name: id };
+  const events = ['confirmed', 'cancelled', 'pending', 'flight_cancelled'] as const;
+  const eventName = (event: string) => {
+    const known = events.find((e) => e === event);
+    return known ? t(`trips.event.${known}`) : event;
+  };
   const cancelProblem =
     cancel.error instanceof ApiError && cancel.error.code === 'flight_departed'
       ? t('trips.cancelDeparted')
@@ -137,7 +142,7 @@ export function TripDetails({ reference, justBooked = false }: Props) {
         <ol className="history">
           {view.history.map((entry, index) => (
             <li key={index}>
-              <time dateTime={entry.at}>{formatInstant(entry.at, locale)}</time> <strong>{entry.event}</strong> — {entry.detail}
+              <time dateTime={entry.at}>{formatInstant(entry.at, locale)}</time> <strong>{eventName(entry.event)}</strong> — {entry.detail}
             </li>
           ))}
         </ol>
