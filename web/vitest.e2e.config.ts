@@ -8,7 +8,7 @@ export default defineConfig({
     include: ['e2e/**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     teardownTimeout: 30_000,
     reporters: ['verbose'],
   },

@@ -5,7 +5,7 @@
  * deletes their data; they are also killed if the test process exits.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,15 @@ type Options = {
 };
 
 const running = new Set<ChildProcess>();
+
+/**
+ * The environment of the nodes: the test's, without `PASSCOM_*` variables (the node reads those
+ * as configuration, and the tests' own — PASSCOM_BIN, PASSCOM_SCREENSHOTS — are not).
+ */
+function nodeEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PASSCOM_')));
+  return { ...env, RUST_LOG: 'warn' };
+}
 process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /** The `passcom` binary: $PASSCOM_BIN, else the workspace's debug build. */
@@ -130,6 +139,7 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
   for (const airline of which) {
     mkdirSync(join(dir, airline));
     const key = execFileSync(binary, ['keygen', '--out', join(dir, airline, 'peer.key')], {
+      env: nodeEnvironment(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
@@ -149,7 +159,7 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
     writeFileSync(file, config(airline, join(dir, airline), own.http, own.console, peers, options.limits ?? {}));
     const log = join(dir, `${airline}.log`);
     const child = spawn(binary, ['serve', '--config', file], {
-      env: { ...process.env, RUST_LOG: 'warn' },
+      env: nodeEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = createWriteStream(log);
@@ -189,7 +199,7 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
 
   try {
     for (const airline of which) {
-      await waitFor(`${airline} to answer`, async () => ((await json(`${node(airline).url}/healthz`)) ? true : undefined), 60_000);
+      await waitFor(`${airline} to answer`, async () => ((await json(`${node(airline).url}/healthz`)) ? true : undefined), 90_000);
     }
     if (which.length > 1) {
       for (const airline of which) {
@@ -209,10 +219,23 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
       }
     }
   } catch (error) {
+    await new Promise((r) => setTimeout(r, 300)); // let the logs' last lines reach their files
+    const logs = Object.values(nodes)
+      .map((n) => `--- ${n.airline} (exit ${n.process.exitCode ?? n.process.signalCode ?? 'running'}):\n${tail(n.log)}`)
+      .join('\n');
     await network.stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`);
   }
   return network;
+}
+
+/** The last lines of a log file. */
+function tail(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 /** Waits up to `timeoutMs` for `child` to exit; whether it did. */

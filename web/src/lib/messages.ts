@@ -90,6 +90,8 @@ const ptBR = {
   'search.mapTitle': 'Mapa da viagem',
   'search.mapDescription': 'Viagem de {origin} a {destination}: {legs}.',
   'search.networkMapTitle': 'Mapa da rede',
+  'search.suggestions': 'Ideias para amanhã',
+  'search.suggestionChain': 'a cadeia do PassCom original, em três companhias',
 
   'time.nextDay': '+{days} {days|dia|dias}',
   'time.nextDayLabel': 'chega {days} {days|dia|dias} depois',
@@ -288,6 +290,8 @@ const en: Record<MessageKey, string> = {
   'search.mapTitle': 'Map of the trip',
   'search.mapDescription': 'Trip from {origin} to {destination}: {legs}.',
   'search.networkMapTitle': 'Map of the network',
+  'search.suggestions': 'Ideas for tomorrow',
+  'search.suggestionChain': 'the original PassCom chain, on three airlines',
 
   'time.nextDay': '+{days} {days|day|days}',
   'time.nextDayLabel': 'arrives {days} {days|day|days} later',

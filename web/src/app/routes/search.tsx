@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useLocation, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 
 import { useAirports } from '../../api/get-airports';
 import { TripMap } from '../../components/map/trip-map';
@@ -11,6 +11,7 @@ import { searchFromUrl, searchToUrl, useItineraries, type Itinerary } from '../.
 import { ItineraryList } from '../../features/search/components/itinerary-list';
 import { SearchForm } from '../../features/search/components/search-form';
 import { useAbout } from '../../api/get-about';
+import { addDays, today } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 
 /** The booking page of a trip found by the search at `back`. */
@@ -21,6 +22,37 @@ export function bookHref(itinerary: Itinerary, passengers: number, back: string)
     back,
   });
   return `${paths.book}?${query.toString()}`;
+}
+
+/** Searches to start from, for tomorrow: the original's chain first. */
+const SUGGESTIONS: { origin: string; destination: string; departureFrom?: string; departureUntil?: string; chain?: boolean }[] = [
+  { origin: 'RBR', destination: 'MCP', departureFrom: '05:00', departureUntil: '07:00', chain: true },
+  { origin: 'GRU', destination: 'MAO' },
+  { origin: 'BSB', destination: 'SSA' },
+  { origin: 'POA', destination: 'FOR' },
+];
+
+function Suggestions() {
+  const { t } = useI18n();
+  const airports = useAirports();
+  const city = (code: string) => airports.data?.find((a) => a.code === code)?.city ?? code;
+  const date = addDays(today(), 1);
+  return (
+    <section className="card suggestions" aria-labelledby="suggestions-title">
+      <h2 id="suggestions-title">{t('search.suggestions')}</h2>
+      <p className="muted">{t('search.intro')}</p>
+      <ul>
+        {SUGGESTIONS.map((s) => (
+          <li key={`${s.origin}-${s.destination}`}>
+            <Link to={`${paths.search}?${searchToUrl({ ...s, date, passengers: 1 }).toString()}`}>
+              {city(s.origin)} → {city(s.destination)}
+            </Link>
+            {s.chain ? <span className="muted"> · {t('search.suggestionChain')}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 export function SearchRoute() {
@@ -64,7 +96,7 @@ export function SearchRoute() {
               onShowOnMap={(index) => setOnMap(index)}
             />
           ) : (
-            <p className="muted search-layout__hint">{t('search.intro')}</p>
+            <Suggestions />
           )}
         </div>
         <aside className="search-layout__map card" aria-label={shown ? t('search.mapTitle') : t('search.networkMapTitle')}>
