@@ -7,7 +7,7 @@
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
 //! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
 //! flight in memory. Time and randomness come from
-//! [`clock`], never from the system directly.
+//! [`clock`], never from the system directly. [`web`] serves the customers' web app at `/`.
 
 pub mod accounts;
 pub mod api;
@@ -25,3 +25,4 @@ pub mod schedule;
 pub mod seed;
 pub mod startup;
 pub mod store;
+pub mod web;

@@ -114,7 +114,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .nest("/peer/v1", crate::network::api::routes(node.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route("/metrics", axum::routing::get(metrics))
-        .fallback(unknown_route)
+        .fallback(crate::web::app(unknown_route))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.request_body_bytes_max))
         .layer(middleware::from_fn_with_state(timeout, time_budget))

@@ -20,3 +20,4 @@ mod purchases;
 mod records;
 mod search;
 mod store;
+mod web;

@@ -1,0 +1,25 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+
+import { env } from '../../../config/env';
+import { api, unwrap, type Schemas } from '../../../lib/api-client';
+import { bookingKeys } from '../../../lib/query-keys';
+
+export type Booking = Schemas['BookingView'];
+export type BookingPage = Schemas['BookingList'];
+
+/** `GET /bookings`: the customer's bookings, newest first, a page at a time. */
+export async function getBookings(cursor: string | null, limit = env.tripsPageSize): Promise<BookingPage> {
+  return unwrap(
+    api.GET('/api/v1/bookings', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } }),
+  );
+}
+
+export function useBookings() {
+  return useInfiniteQuery({
+    queryKey: bookingKeys.list(),
+    queryFn: ({ pageParam }) => getBookings(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? null,
+    staleTime: 0,
+  });
+}
