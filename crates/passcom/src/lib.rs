@@ -7,7 +7,8 @@
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
 //! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
 //! flight in memory. Time and randomness come from
-//! [`clock`], never from the system directly.
+//! [`clock`], never from the system directly; [`execution`] says whether blocking work runs on
+//! threads (production) or inline (the deterministic simulator).
 
 pub mod accounts;
 pub mod api;
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod execution;
 pub mod network;
 pub mod node;
 pub mod sales;
