@@ -3,7 +3,7 @@
 //! what they do crosses the same faulty network as everything else.
 //!
 //! Seats are made scarce on purpose: each airline's operator publishes [`SCARCE_FLIGHTS`]
-//! of [`SCARCE_SEATS`] seats on one route (through the admin API, so the flights are logged
+//! of three seats each on one route (through the admin API, so the flights are logged
 //! and replicated like any other), and several buyers per airline try to buy more seats than
 //! exist, some choosing their seats, some letting the airline choose, some cancelling.
 //!
@@ -31,9 +31,6 @@ pub const SCARCE_DATE: &str = "2026-12-02";
 
 /// Rows and seat letters of a scarce flight's cabin.
 const SCARCE_CABIN: (u8, &str) = (1, "ABC");
-
-/// Seats of a scarce flight.
-pub const SCARCE_SEATS: usize = 3;
 
 /// Flight numbers of each airline's scarce flights (the generated schedule stays below 2000).
 pub const SCARCE_FLIGHTS: [u16; 2] = [7001, 7002];
@@ -358,20 +355,26 @@ impl Buyer {
                 .push(format!("{}: 201 for {key} with status {}", self.name, answer["status"]));
         }
         ledger.confirmed.insert((seller, reference.clone()), self.name.clone());
+        ledger.changes += 1;
         Some(reference)
     }
 
     /// Records an answer no correct node gives to this buyer's requests.
     fn unexpected(&self, shared: &Shared, key: &str, reply: &Reply) {
         let line = format!("{}: unexpected answer to {key}: {}", self.name, reply.summary());
-        shared.ledger.lock().expect("never poisoned").violations.push(line);
+        let mut ledger = shared.ledger.lock().expect("never poisoned");
+        ledger.violations.push(line);
+        ledger.changes += 1;
     }
 
     /// Cancels `reference`, retrying until answered.
     async fn cancel(&mut self, http: &Http, shared: &Shared, token: &str, reference: &str) {
         let seller = self.home.0.to_owned();
         let asked = (seller, reference.to_owned());
-        shared.ledger.lock().expect("never poisoned").cancelling.insert(asked);
+        let mut ledger = shared.ledger.lock().expect("never poisoned");
+        ledger.cancelling.insert(asked);
+        ledger.changes += 1;
+        drop(ledger);
         let url = format!("{}/api/v1/bookings/{reference}/cancel", self.base());
         let reply = self
             .until_answered(http, shared, || Call::post(url.clone(), json!({})).bearer(token))

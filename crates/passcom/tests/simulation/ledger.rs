@@ -50,6 +50,9 @@ pub struct Ledger {
     pub cancelling: BTreeSet<BookingAt>,
     /// Answers that must never be given, as buyers saw them.
     pub violations: Vec<String>,
+    /// How many times any of the above changed: the checker skips a database that has not
+    /// changed since its last check while the ledger has not either.
+    pub changes: u64,
 }
 
 /// The ledger, shared by every buyer.

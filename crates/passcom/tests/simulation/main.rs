@@ -30,6 +30,8 @@ mod ledger;
 mod net;
 mod world;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -70,7 +72,7 @@ struct Plan {
 }
 
 const PLAN: Plan = Plan {
-    tick: Duration::from_millis(5),
+    tick: Duration::from_millis(10),
     latency_max: Duration::from_millis(20),
     faults: FaultPlan {
         from: Duration::from_millis(1000),
@@ -79,8 +81,8 @@ const PLAN: Plan = Plan {
         longest: Duration::from_millis(3000),
     },
     clients_until: Duration::from_millis(12_000),
-    end: Duration::from_millis(22_000),
-    check_every: Duration::from_millis(250),
+    end: Duration::from_millis(20_000),
+    check_every: Duration::from_millis(500),
     buyers: &[Kind::Local, Kind::Local, Kind::Local],
     purchases: 3,
 };
@@ -144,30 +146,29 @@ fn simulate(seed: u64) -> Run {
     Run { seed, schedule, trace: trace.lines(), failure }
 }
 
-/// Registers the operators and buyers; their host names.
+/// Registers each airline's clients — its operator and its buyers, on one client host of
+/// the airline's name with `clients-` before it — and returns the hosts' names.
 fn install_clients(sim: &mut turmoil::Sim<'_>, seed: u64, shared: &Shared) -> Vec<String> {
-    let mut names = Vec::new();
+    let mut hosts = Vec::new();
     for (index, &(airline, port)) in AIRLINES.iter().enumerate() {
-        let name = format!("operator-{airline}");
         let operator_seed = stream(seed, CLIENTS_STREAM, index as u64);
-        sim.client(name.as_str(), buyers::operate(airline, port, operator_seed, shared.clone()));
-        names.push(name);
+        let mut clients: Vec<Pin<Box<dyn Future<Output = turmoil::Result>>>> =
+            vec![Box::pin(buyers::operate(airline, port, operator_seed, shared.clone()))];
         for (number, &kind) in PLAN.buyers.iter().enumerate() {
-            let name = format!("buyer-{airline}-{number}");
             let buyer_stream = 1000 + (index * PLAN.buyers.len() + number) as u64;
             let rng = StdRng::seed_from_u64(stream(seed, CLIENTS_STREAM, buyer_stream));
-            let buyer = Buyer {
-                name: name.clone(),
-                home: (airline, port),
-                kind,
-                purchases: PLAN.purchases,
-                rng,
-            };
-            sim.client(name.as_str(), buyer.run(shared.clone()));
-            names.push(name);
+            let name = format!("buyer-{airline}-{number}");
+            let buyer = Buyer { name, home: (airline, port), kind, purchases: PLAN.purchases, rng };
+            clients.push(Box::pin(buyer.run(shared.clone())));
         }
+        let host = format!("clients-{airline}");
+        // One host for all of an airline's clients: each host costs a runtime tick per step.
+        sim.client(host.as_str(), async move {
+            futures::future::join_all(clients).await.into_iter().collect::<turmoil::Result>()
+        });
+        hosts.push(host);
     }
-    names
+    hosts
 }
 
 /// Steps the simulation to its end: faults as scheduled, healing, checks.

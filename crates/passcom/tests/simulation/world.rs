@@ -3,7 +3,7 @@
 //! Each airline runs the real node — `Node::open` and `startup::serve`, its config read from
 //! the repository's `config/<airline>.toml` — with only what must differ in a simulation
 //! changed: host names for addresses, a data directory of the seed's own, keys pinned to each
-//! other, a short seeded schedule, cheap password hashes, `synchronous = "normal"` (a crash
+//! other, a short seeded schedule without the original system's users, cheap password hashes, `synchronous = "normal"` (a crash
 //! here is `kill -9`, never a power cut) and the node's seams set to their simulated twins:
 //! a clock that reads turmoil's time, seeded entropy, inline execution, turmoil's network.
 //!
@@ -42,7 +42,7 @@ pub const ADMIN_TOKEN: &str = "simulation-admin-token-0123456789";
 pub const EPOCH: &str = "2026-12-01T12:00:00Z";
 
 /// Days of generated schedule each airline publishes.
-const SEED_DAYS: u32 = 2;
+const SEED_DAYS: u32 = 1;
 
 /// The simulation's clock: the fixed epoch plus turmoil's elapsed time of the host reading it.
 #[derive(Debug, Default)]
@@ -86,11 +86,6 @@ impl Airline {
     pub fn node(&self) -> Option<Arc<Node>> {
         self.live.lock().expect("never poisoned").upgrade()
     }
-
-    /// Its base URL on the simulated network.
-    pub fn url(&self) -> String {
-        url(self.id, self.port)
-    }
 }
 
 /// The URL of `host` on `port`.
@@ -132,11 +127,6 @@ impl World {
             })
             .collect();
         Self { airlines, _dir: dir }
-    }
-
-    /// The airline `id`.
-    pub fn airline(&self, id: &str) -> &Airline {
-        self.airlines.iter().find(|airline| airline.id == id).expect("a known airline")
     }
 
     /// Registers every airline's node as a turmoil host.
@@ -189,6 +179,8 @@ fn config(airline: &str, data_dir: &Path, keys: &[String]) -> Config {
     config.admin.token = Some(Secret::new(ADMIN_TOKEN));
     config.console.enabled = false;
     config.seed.days = SEED_DAYS;
+    // Buyers make their own accounts; ten imported ones would only cost hashes at each start.
+    config.seed.original_users = false;
     config.passwords.memory_kib = 64;
     config.passwords.iterations = 1;
     config.check().expect("the simulation's config is valid");
