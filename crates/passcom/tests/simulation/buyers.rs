@@ -256,11 +256,11 @@ impl Buyer {
         let body = self.order(&flight);
         let key = format!("{}-{number}", self.name);
         let booking = self.purchase(http, shared, token, &body, &key).await;
-        if let Some(reference) = booking {
-            if self.rng.random_bool(0.3) {
-                pause(&mut self.rng, 100..2000).await;
-                self.cancel(http, shared, token, &reference).await;
-            }
+        if let Some(reference) = booking
+            && self.rng.random_bool(0.3)
+        {
+            pause(&mut self.rng, 100..2000).await;
+            self.cancel(http, shared, token, &reference).await;
         }
     }
 
@@ -371,10 +371,11 @@ impl Buyer {
     async fn cancel(&mut self, http: &Http, shared: &Shared, token: &str, reference: &str) {
         let seller = self.home.0.to_owned();
         let asked = (seller, reference.to_owned());
-        let mut ledger = shared.ledger.lock().expect("never poisoned");
-        ledger.cancelling.insert(asked);
-        ledger.changes += 1;
-        drop(ledger);
+        {
+            let mut ledger = shared.ledger.lock().expect("never poisoned");
+            ledger.cancelling.insert(asked);
+            ledger.changes += 1;
+        }
         let url = format!("{}/api/v1/bookings/{reference}/cancel", self.base());
         let reply = self
             .until_answered(http, shared, || Call::post(url.clone(), json!({})).bearer(token))
