@@ -10,7 +10,7 @@
 //! replays it:
 //!
 //! ```text
-//! PASSCOM_SIM_SEED=<seed> cargo test -p passcom --test simulation -- --nocapture
+//! PASSCOM_SIM_SEED=<seed> cargo test -p passcom --test simulation -- every_seed --nocapture
 //! ```
 //!
 //! `PASSCOM_SIM_SEEDS=<n>` runs seeds `0..n` (default [`SEEDS_DEFAULT`]), two at a time.
@@ -103,7 +103,7 @@ impl Run {
     /// Everything needed to understand and replay a failing run.
     fn report(&self) -> String {
         let mut report = format!(
-            "seed {} failed: {}\n\nreplay it with:\n  PASSCOM_SIM_SEED={} cargo test -p passcom --test simulation -- --nocapture\n\nfault schedule:\n{}\ntrace:\n",
+            "seed {} failed: {}\n\nreplay it with:\n  PASSCOM_SIM_SEED={} cargo test -p passcom --test simulation -- every_seed --nocapture\n\nfault schedule:\n{}\ntrace:\n",
             self.seed,
             self.failure.as_deref().unwrap_or("(did not fail)"),
             self.seed,
