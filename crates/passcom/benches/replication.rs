@@ -18,9 +18,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use passcom::clock::{SystemClock, SystemEntropy};
+use passcom::clock::SystemEntropy;
 use passcom::config::{Config, PeerConfig, Secret};
 use passcom::network::keys::AirlineKey;
+use passcom::node::NodeOptions;
 use passcom::startup::{self, RunningNode};
 use passcom_core::{AirlineId, FlightId, Money};
 use serde_json::json;
@@ -41,12 +42,8 @@ fn main() -> anyhow::Result<()> {
 async fn run() -> anyhow::Result<()> {
     let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))?;
     let configs = configs(scratch.path())?;
-    let giro =
-        startup::start(configs["giro"].clone(), Arc::new(SystemClock), Arc::new(SystemEntropy))
-            .await?;
-    let rumos =
-        startup::start(configs["rumos"].clone(), Arc::new(SystemClock), Arc::new(SystemEntropy))
-            .await?;
+    let giro = startup::start(configs["giro"].clone(), NodeOptions::system()).await?;
+    let rumos = startup::start(configs["rumos"].clone(), NodeOptions::system()).await?;
     let flights: Vec<FlightId> = own_flights(&giro);
     println!("giro: {} flights; waiting for rumos to replicate them …", flights.len());
     wait_caught_up(&giro, &rumos).await?;
@@ -64,9 +61,7 @@ async fn run() -> anyhow::Result<()> {
     rumos.stop().await?;
     grow_log(&giro, &flights, CATCH_UP_ENTRIES).await?;
     let started = Instant::now();
-    let rumos =
-        startup::start(configs["rumos"].clone(), Arc::new(SystemClock), Arc::new(SystemEntropy))
-            .await?;
+    let rumos = startup::start(configs["rumos"].clone(), NodeOptions::system()).await?;
     let restarted = started.elapsed();
     wait_caught_up(&giro, &rumos).await?;
     let catch_up = started.elapsed() - restarted;

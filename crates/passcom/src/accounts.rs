@@ -2,7 +2,8 @@
 //!
 //! Passwords are hashed with argon2id (OWASP's minimum cost by default) on blocking threads,
 //! at most `password_hashes_concurrent_max` at once, so a burst of logins cannot take every
-//! core or unbounded memory. A login for an unknown username still verifies a password — against
+//! core or unbounded memory (inline instead, in the deterministic simulator: see
+//! [`Execution`]). Salts come from the node's [`Entropy`], like every other random value. A login for an unknown username still verifies a password — against
 //! a decoy hash made at start-up — so that both failures take the same time and give the same
 //! answer.
 //!
@@ -33,6 +34,7 @@ use tokio::sync::Semaphore;
 
 use crate::clock::{Clock, Entropy};
 use crate::config::{Limits, PasswordHashing};
+use crate::execution::Execution;
 use crate::store::{Customer, NewCustomer, Session, Store, StoreError};
 
 /// Why an account operation failed.
@@ -55,29 +57,43 @@ pub enum AccountError {
     Store(#[from] StoreError),
 }
 
+/// Bytes of a password's salt (argon2's recommended length).
+const SALT_BYTES: usize = 16;
+
 /// Argon2id hashing with bounded concurrency.
 pub struct PasswordHasher {
     params: Params,
     permits: Semaphore,
     decoy_hash: String,
+    entropy: Arc<dyn Entropy>,
+    execution: Execution,
 }
 
 impl PasswordHasher {
-    /// A hasher of cost `cost`, computing at most `concurrent_max` hashes at once.
-    pub fn new(cost: &PasswordHashing, concurrent_max: usize) -> anyhow::Result<Self> {
+    /// A hasher of cost `cost`, computing at most `concurrent_max` hashes at once where
+    /// `execution` says, with salts from `entropy`.
+    pub fn new(
+        cost: &PasswordHashing,
+        concurrent_max: usize,
+        entropy: Arc<dyn Entropy>,
+        execution: Execution,
+    ) -> anyhow::Result<Self> {
         let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
             .map_err(|error| anyhow::anyhow!("invalid password hashing cost: {error}"))?;
-        let decoy_hash = hash_now(&params, "a password no account has")?;
-        Ok(Self { params, permits: Semaphore::new(concurrent_max.max(1)), decoy_hash })
+        let decoy_hash = hash_now(&params, "a password no account has", &salt(entropy.as_ref()))?;
+        let permits = Semaphore::new(concurrent_max.max(1));
+        Ok(Self { params, permits, decoy_hash, entropy, execution })
     }
 
     /// The PHC string of `password`'s hash, with a fresh random salt.
     pub async fn hash(&self, password: &Password) -> Result<String, StoreError> {
         let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
         let (params, password) = (self.params.clone(), password.expose().to_owned());
-        tokio::task::spawn_blocking(move || hash_now(&params, &password))
+        let salt = salt(self.entropy.as_ref());
+        self.execution
+            .run(move || hash_now(&params, &password, &salt))
             .await
-            .map_err(|error| StoreError::Internal(error.to_string()))?
+            .ok_or_else(|| StoreError::Internal("password hashing was interrupted".into()))?
             .map_err(|error| StoreError::Internal(error.to_string()))
     }
 
@@ -88,19 +104,28 @@ impl PasswordHasher {
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.decoy_hash).to_owned();
         let password = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || {
-            Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
-        })
-        .await
-        .unwrap_or(false);
+        let matches = self
+            .execution
+            .run(move || {
+                Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
+            })
+            .await
+            .unwrap_or(false);
         known && matches
     }
 }
 
-fn hash_now(params: &Params, password: &str) -> anyhow::Result<String> {
+/// A fresh salt.
+fn salt(entropy: &dyn Entropy) -> [u8; SALT_BYTES] {
+    let mut salt = [0; SALT_BYTES];
+    entropy.fill(&mut salt);
+    salt
+}
+
+fn hash_now(params: &Params, password: &str, salt: &[u8]) -> anyhow::Result<String> {
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let hash = argon2
-        .hash_password(password.as_bytes())
+        .hash_password_with_salt(password.as_bytes(), salt)
         .map_err(|error| anyhow::anyhow!("password hashing failed: {error}"))?;
     Ok(hash.to_string())
 }

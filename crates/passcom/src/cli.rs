@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -11,9 +10,10 @@ use passcom_core::reference::reference_airlines;
 use tokio::io::AsyncWriteExt as _;
 use tracing_subscriber::EnvFilter;
 
-use crate::clock::{SystemClock, SystemEntropy};
+use crate::clock::SystemEntropy;
 use crate::config::{Config, PeerConfig};
 use crate::network::keys::AirlineKey;
+use crate::node::NodeOptions;
 use crate::startup::{self, RunningNode};
 
 /// PassCom: ticket sales for a network of independent airlines.
@@ -84,8 +84,7 @@ fn block_on(future: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<
 
 async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
     let config = Config::load(Some(&config_path))?;
-    let mut running =
-        startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await?;
+    let mut running = startup::start(config, NodeOptions::system()).await?;
     println!("{} serving on {}", running.node.airline.name, running.url());
     if let Some(console) = running.console_address {
         println!("console on {console}");
@@ -146,7 +145,7 @@ async fn demo(data_dir: PathBuf) -> anyhow::Result<()> {
     let mut running: Vec<RunningNode> = Vec::new();
     for config in demo_configs(&data_dir)? {
         config.check()?;
-        running.push(startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await?);
+        running.push(startup::start(config, NodeOptions::system()).await?);
     }
     println!("PassCom demo: three airlines, connected, data in {}\n", data_dir.display());
     for node in &running {

@@ -19,7 +19,7 @@ use passcom_core::reference::reference_airline;
 use passcom_core::{Airline, AirlineId, Designator, TicketPrefix};
 use serde::{Deserialize, Serialize};
 
-use crate::store::sqlite::SqliteOptions;
+use crate::store::sqlite::{SqliteOptions, Synchronous};
 
 /// Everything a node is told.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -226,17 +226,20 @@ impl Default for HttpConfig {
     }
 }
 
-/// Storage location.
+/// Storage location and durability.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageConfig {
     /// Directory of the database and the node's generated secrets.
     pub data_dir: PathBuf,
+    /// When a commit is durable: `full` (fsync every commit: survives power loss) or `normal`
+    /// (survives the process being killed, not power loss; for tests and the simulator).
+    pub synchronous: Synchronous,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        Self { data_dir: PathBuf::from("data") }
+        Self { data_dir: PathBuf::from("data"), synchronous: Synchronous::default() }
     }
 }
 
@@ -368,6 +371,7 @@ impl Limits {
             write_queue_max: self.write_queue_max,
             readers_max: self.readers_max,
             checkpoint_interval_ms: self.checkpoint_interval_ms,
+            ..SqliteOptions::default()
         }
     }
 }

@@ -7,7 +7,9 @@
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
 //! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
 //! flight in memory. Time and randomness come from
-//! [`clock`], never from the system directly. [`web`] serves the customers' web app at `/`.
+//! [`clock`], never from the system directly; [`execution`] says whether blocking work runs on
+//! threads (production) or inline (the deterministic simulator). [`web`] serves the customers'
+//! web app at `/`.
 
 pub mod accounts;
 pub mod api;
@@ -18,6 +20,7 @@ pub mod commit;
 pub mod config;
 pub mod console;
 pub mod crash;
+pub mod execution;
 pub mod network;
 pub mod node;
 pub mod sales;

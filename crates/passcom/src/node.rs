@@ -4,6 +4,11 @@
 //! node opens (or creates) its database, brings the reference data and — if configured — the
 //! seeded schedule and users up to date, and settles its admin token. Serving it is
 //! [`crate::startup`]'s business.
+//!
+//! What is not configuration but a choice of the program that builds the node — its clock, its
+//! randomness, whether blocking work runs on threads, how it reaches its peers — comes in
+//! [`NodeOptions`]: the system's in production, seeded and simulated twins in the
+//! deterministic simulator.
 
 use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
@@ -21,16 +26,42 @@ use tokio::sync::watch;
 use crate::accounts::{Accounts, PasswordHasher};
 use crate::api::views::Airports;
 use crate::catalog::Catalog;
-use crate::clock::{Clock, Entropy};
+use crate::clock::{Clock, Entropy, SystemClock, SystemEntropy};
 use crate::commit::Commit;
 use crate::config::{Config, Secret};
+use crate::execution::Execution;
 use crate::network::Network;
+use crate::network::client::{PeerConnector, tcp_connector};
 use crate::network::keys::AirlineKey;
 use crate::sales::{Sales, SalesContext};
 use crate::schedule::Schedule;
 use crate::seed;
 use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{SqliteOptions, SqliteStore};
+
+/// How to build a node, beyond its configuration.
+pub struct NodeOptions {
+    /// Its time.
+    pub clock: Arc<dyn Clock>,
+    /// Its randomness: tokens, nonces, salts, references, keys.
+    pub entropy: Arc<dyn Entropy>,
+    /// Where its store and password hashing run.
+    pub execution: Execution,
+    /// How it reaches its peers; `None` for TCP.
+    pub connector: Option<PeerConnector>,
+}
+
+impl NodeOptions {
+    /// The given clock and entropy; threads and TCP.
+    pub fn new(clock: Arc<dyn Clock>, entropy: Arc<dyn Entropy>) -> Self {
+        Self { clock, entropy, execution: Execution::Threads, connector: None }
+    }
+
+    /// Production: the system's clock and entropy, threads, TCP.
+    pub fn system() -> Self {
+        Self::new(Arc::new(SystemClock), Arc::new(SystemEntropy))
+    }
+}
 
 /// One airline's node.
 pub struct Node {
@@ -70,26 +101,29 @@ pub struct Node {
 const ADMIN_TOKEN_FILE: &str = "admin-token";
 
 impl Node {
-    /// Builds the node `config` describes, with the given clock and entropy.
-    pub async fn open(
-        config: Config,
-        clock: Arc<dyn Clock>,
-        entropy: Arc<dyn Entropy>,
-    ) -> anyhow::Result<Arc<Self>> {
+    /// Builds the node `config` describes, as `options` say.
+    pub async fn open(config: Config, options: NodeOptions) -> anyhow::Result<Arc<Self>> {
+        let NodeOptions { clock, entropy, execution, connector } = options;
         let airline = config.airline()?;
         let data_dir = &config.storage.data_dir;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
-            &config.database_path(),
-            &airline,
-            &config.limits.sqlite(),
-        )?);
+        let sqlite = SqliteOptions {
+            synchronous: config.storage.synchronous,
+            execution,
+            ..config.limits.sqlite()
+        };
+        let store: Arc<dyn Store> =
+            Arc::new(SqliteStore::open(&config.database_path(), &airline, &sqlite)?);
         let airport_list = seed::reference_data(store.as_ref(), &airline).await?;
         let airports: Arc<Airports> =
             Arc::new(airport_list.iter().map(|a| (a.code, a.clone())).collect());
-        let hasher =
-            PasswordHasher::new(&config.passwords, config.limits.password_hashes_concurrent_max)?;
+        let hasher = PasswordHasher::new(
+            &config.passwords,
+            config.limits.password_hashes_concurrent_max,
+            entropy.clone(),
+            execution,
+        )?;
         let accounts =
             Accounts::new(store.clone(), clock.clone(), entropy.clone(), hasher, &config.limits);
         if config.seed.enabled {
@@ -109,10 +143,13 @@ impl Node {
             None => generated_admin_token(data_dir, entropy.as_ref())?,
         };
         let key = AirlineKey::load_or_create(&config.key_path(), entropy.as_ref())?;
+        let connector =
+            connector.unwrap_or_else(|| tcp_connector(config.network.request_timeout_ms));
         let network = Arc::new(Network::new(
             airline.clone(),
             key,
             config.network.clone(),
+            connector,
             clock.clone(),
             entropy.clone(),
         )?);

@@ -2,40 +2,47 @@
 //! tasks.
 //!
 //! [`serve`] takes already-bound listeners, so tests bind port 0 and learn the ports before the
-//! node runs; [`start`] does the binding for callers that only have a config. Shutdown comes
+//! node runs, and the deterministic simulator passes a listener of its simulated network (any
+//! [`axum::serve::Listener`] will do); [`start`] does the binding for callers that only have a
+//! config. Shutdown comes
 //! from the caller's future or from the node itself (the console's `shutdown`): the servers stop
 //! accepting, requests in flight get up to `shutdown_grace_ms` to finish, and the background
 //! tasks — session sweeping, the network — stop with them.
 
+use std::fmt::Debug;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use axum::serve::Listener;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::clock::{Clock, Entropy};
 use crate::config::Config;
-use crate::node::Node;
+use crate::node::{Node, NodeOptions};
 use crate::{api, commit, console, network};
 
 /// The sockets a node serves on.
-pub struct Listeners {
+pub struct Listeners<L = TcpListener> {
     /// Customer, admin and peer API.
-    pub http: TcpListener,
+    pub http: L,
     /// The admin console, if enabled.
     pub console: Option<TcpListener>,
 }
 
 /// Serves `node` on `listeners` until `shutdown` completes or the node asks to stop.
-pub async fn serve(
+pub async fn serve<L>(
     node: Arc<Node>,
-    listeners: Listeners,
+    listeners: Listeners<L>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    L: Listener,
+    L::Addr: Debug,
+{
     let started = Started::start(&node).await?;
     serve_started(node, started, listeners, shutdown).await
 }
@@ -58,12 +65,16 @@ impl Started {
 }
 
 /// [`serve`], once the node's network has started.
-async fn serve_started(
+async fn serve_started<L>(
     node: Arc<Node>,
     started: Started,
-    listeners: Listeners,
+    listeners: Listeners<L>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    L: Listener,
+    L::Addr: Debug,
+{
     let (stopping, stop) = watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(sweep_sessions(node.clone(), stop.clone())),
@@ -79,12 +90,16 @@ async fn serve_started(
     let server =
         axum::serve(listeners.http, api::router(node)).with_graceful_shutdown(async move {
             tokio::select! {
+                biased;
                 () = shutdown => {}
                 () = asked.shutdown_requested() => {}
             }
             let _ = stopping.send(true);
         });
+    // Biased select!s here and below: the same order every time, for the simulator (see
+    // `network::run`).
     let served = tokio::select! {
+        biased;
         served = server => served.context("the HTTP server failed"),
         // Once shutdown begins, requests in flight get `grace` to finish.
         () = async { stopped(&mut stopping_seen).await; tokio::time::sleep(grace).await } => {
@@ -102,12 +117,13 @@ async fn sweep_sessions(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
     let mut every = tokio::time::interval(interval);
     loop {
         tokio::select! {
+            biased;
+            () = stopped(&mut stop) => return,
             _ = every.tick() => {
                 if let Err(error) = node.accounts.sweep_idle_sessions().await {
                     tracing::warn!(%error, "could not delete expired sessions");
                 }
             }
-            () = stopped(&mut stop) => return,
         }
     }
 }
@@ -147,12 +163,9 @@ impl RunningNode {
     }
 }
 
-/// Builds the node `config` describes, binds its addresses and serves it in the background.
-pub async fn start(
-    config: Config,
-    clock: Arc<dyn Clock>,
-    entropy: Arc<dyn Entropy>,
-) -> anyhow::Result<RunningNode> {
+/// Builds the node `config` describes with `options`, binds its addresses and serves it in the
+/// background.
+pub async fn start(config: Config, options: NodeOptions) -> anyhow::Result<RunningNode> {
     let listen = config.http.listen;
     let http =
         TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -169,7 +182,7 @@ pub async fn start(
     };
     let address = http.local_addr()?;
     let console_address = console.as_ref().map(TcpListener::local_addr).transpose()?;
-    let node = Node::open(config, clock, entropy).await?;
+    let node = Node::open(config, options).await?;
     let started = Started::start(&node).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
     let server = tokio::spawn(serve_started(

@@ -2,23 +2,29 @@
 //!
 //! A small wrapper over hyper-util's pooled HTTP/1 client: every call is signed with this
 //! airline's key (see [`super::signing`]), bounded by a timeout, and its answer's signature is
-//! checked against the peer's pinned key before the answer is believed. The client is generic
-//! over its connector: plain TCP in production; the deterministic simulator gives it a simulated
-//! network instead.
+//! checked against the peer's pinned key before the answer is believed. Connections come from a
+//! [`PeerConnector`]: plain TCP in production ([`tcp_connector`]); the deterministic simulator
+//! gives the node one over its simulated network instead ([`connector`]), and nothing else in
+//! the node knows the difference.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper::{Method, Request, Uri};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::{Connect, HttpConnector};
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use passcom_core::AirlineId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tower::ServiceExt as _;
+use tower::util::BoxCloneSyncService;
 
 use super::keys::{AirlineKey, PublicKey};
 use super::signing::{self, SignedRequest};
@@ -60,9 +66,84 @@ pub struct PeerAddress {
     pub key: PublicKey,
 }
 
+/// Whatever can fail while connecting.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Opens connections to peers, whatever carries them.
+pub type PeerConnector = BoxCloneSyncService<Uri, PeerConnection, BoxError>;
+
+/// A byte stream a connector opened.
+trait Stream: Read + Write + Unpin + Send + 'static {}
+
+impl<T: Read + Write + Unpin + Send + 'static> Stream for T {}
+
+/// A connection to a peer, over TCP or the simulator's network.
+pub struct PeerConnection(Box<dyn Stream>);
+
+impl PeerConnection {
+    /// Wraps an open stream.
+    pub fn new(stream: impl Read + Write + Unpin + Send + 'static) -> Self {
+        Self(Box::new(stream))
+    }
+}
+
+impl Read for PeerConnection {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut *self.0).poll_read(cx, buf)
+    }
+}
+
+impl Write for PeerConnection {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut *self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut *self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut *self.0).poll_shutdown(cx)
+    }
+}
+
+impl Connection for PeerConnection {
+    fn connected(&self) -> Connected {
+        // Nothing of the connection's metadata (proxy, ALPN, addresses) matters to peer calls.
+        Connected::new()
+    }
+}
+
+/// A connector made of `service`, which opens a stream to the URI it is given.
+pub fn connector<S, T>(service: S) -> PeerConnector
+where
+    S: tower::Service<Uri, Response = T> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    T: Read + Write + Unpin + Send + 'static,
+{
+    BoxCloneSyncService::new(service.map_response(PeerConnection::new).map_err(Into::into))
+}
+
+/// The production connector: TCP, no Nagle delay, connecting within `timeout_ms`.
+pub fn tcp_connector(timeout_ms: u64) -> PeerConnector {
+    let mut http = HttpConnector::new();
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(Duration::from_millis(timeout_ms)));
+    connector(http)
+}
+
 /// Signs, sends, times out and checks calls to peers.
-pub struct PeerClient<C = HttpConnector> {
-    http: Client<C, Full<Bytes>>,
+pub struct PeerClient {
+    http: Client<PeerConnector, Full<Bytes>>,
     airline: AirlineId,
     key: Arc<AirlineKey>,
     clock: Arc<dyn Clock>,
@@ -70,26 +151,10 @@ pub struct PeerClient<C = HttpConnector> {
     timeout_ms: u64,
 }
 
-impl PeerClient<HttpConnector> {
-    /// A client over TCP.
-    pub fn new(
-        airline: AirlineId,
-        key: Arc<AirlineKey>,
-        clock: Arc<dyn Clock>,
-        entropy: Arc<dyn Entropy>,
-        timeout_ms: u64,
-    ) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(Duration::from_millis(timeout_ms)));
-        Self::with_connector(connector, airline, key, clock, entropy, timeout_ms)
-    }
-}
-
-impl<C: Connect + Clone + Send + Sync + 'static> PeerClient<C> {
+impl PeerClient {
     /// A client over `connector`.
-    pub fn with_connector(
-        connector: C,
+    pub fn new(
+        connector: PeerConnector,
         airline: AirlineId,
         key: Arc<AirlineKey>,
         clock: Arc<dyn Clock>,

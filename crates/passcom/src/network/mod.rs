@@ -33,7 +33,7 @@ use passcom_core::replication::{
 use passcom_core::{Airline, AirlineId};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use self::client::{PeerAddress, PeerClient};
+use self::client::{PeerAddress, PeerClient, PeerConnector};
 use self::keys::{AirlineKey, PublicKey};
 use self::signing::ReplayGuard;
 use self::wire::{CatalogAnswer, Heartbeat, HeartbeatAnswer, PushAnswer};
@@ -113,11 +113,13 @@ pub struct Network {
 }
 
 impl Network {
-    /// The network side of airline `this`, signing with `key`.
+    /// The network side of airline `this`, signing with `key`, reaching peers through
+    /// `connector`.
     pub fn new(
         this: Airline,
         key: AirlineKey,
         config: NetworkConfig,
+        connector: PeerConnector,
         clock: Arc<dyn Clock>,
         entropy: Arc<dyn Entropy>,
     ) -> anyhow::Result<Self> {
@@ -131,6 +133,7 @@ impl Network {
             }
         }
         let client = PeerClient::new(
+            connector,
             this.id.clone(),
             key.clone(),
             clock.clone(),
@@ -308,8 +311,13 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
         tokio::time::interval(Duration::from_millis(config.log_prune_interval_ms.max(1)));
     let mut heads = node.store.log_head_changes();
     loop {
+        // Biased, so that the same events are taken in the same order (tokio otherwise starts
+        // from a random branch, which the deterministic simulator could not replay). The
+        // timers and the log head come before the inbox: each is ready at most once per
+        // period or commit, so none can starve the inbox, and a busy inbox cannot delay them.
         tokio::select! {
-            Some(event) = driver.inbox.recv() => driver.handle(event).await,
+            biased;
+            () = crate::startup::stopped(&mut stop) => return,
             _ = ticker.tick() => driver.tick().await,
             Ok(()) = heads.changed() => {
                 let head = *heads.borrow_and_update();
@@ -320,7 +328,7 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
                     tracing::warn!(%error, "cannot prune the change log");
                 }
             }
-            () = crate::startup::stopped(&mut stop) => return,
+            Some(event) = driver.inbox.recv() => driver.handle(event).await,
         }
     }
 }

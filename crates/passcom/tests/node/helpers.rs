@@ -6,6 +6,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use passcom::clock::{ManualClock, SystemEntropy};
 use passcom::config::{Config, Secret};
+use passcom::node::NodeOptions;
 use passcom::startup::{self, RunningNode};
 use passcom_core::AirlineId;
 use reqwest::{Method, StatusCode};
@@ -49,7 +50,9 @@ pub async fn spawn_node_with(airline: &str, adjust: impl FnOnce(&mut Config)) ->
     let mut config = test_config(airline, dir.path());
     adjust(&mut config);
     let clock = Arc::new(ManualClock::new(Timestamp::now()));
-    let running = startup::start(config, clock.clone(), Arc::new(SystemEntropy)).await.unwrap();
+    let running = startup::start(config, NodeOptions::new(clock.clone(), Arc::new(SystemEntropy)))
+        .await
+        .unwrap();
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
     TestNode { running, clock, client, _dir: Some(dir) }
 }

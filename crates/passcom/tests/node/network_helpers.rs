@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use passcom::clock::{ManualClock, SystemClock, SystemEntropy};
+use passcom::clock::{ManualClock, SystemEntropy};
 use passcom::config::{Config, PeerConfig};
 use passcom::network::keys::AirlineKey;
+use passcom::node::NodeOptions;
 use passcom::startup;
 use passcom_core::AirlineId;
 use reqwest::StatusCode;
@@ -170,8 +171,7 @@ impl TestNetwork {
     /// Starts (or restarts) `airline` on its data directory and aims its peers' proxies at it.
     pub async fn start(&mut self, airline: &str) {
         let config = self.configs[airline].clone();
-        let running =
-            startup::start(config, Arc::new(SystemClock), Arc::new(SystemEntropy)).await.unwrap();
+        let running = startup::start(config, NodeOptions::system()).await.unwrap();
         for ((_, to), proxy) in &self.proxies {
             if to == airline {
                 proxy.aim(running.address);

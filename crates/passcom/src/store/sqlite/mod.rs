@@ -3,6 +3,10 @@
 //! One database file per node, in WAL mode with `synchronous=FULL`. Writes go through one
 //! writer thread that commits them in batches ([`writer`]); reads go to a pool of read-only
 //! connections ([`readers`]). The SQL lives in one module per part of the model.
+//!
+//! For the deterministic simulator the same store runs inline ([`Execution::Inline`]): no
+//! thread at all, each write a batch of one on its caller's task, and SQLite's own automatic
+//! checkpoints instead of the checkpointer thread.
 
 mod accounts;
 mod bookings;
@@ -18,6 +22,7 @@ mod writer;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -28,6 +33,7 @@ use passcom_core::{
     Username,
 };
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use self::checkpointer::Checkpointer;
@@ -39,6 +45,7 @@ use super::{
     FlightRecord, InDoubt, NewCustomer, Order, Page, PeerRecord, Purchased, Release, SeatMap,
     SegmentRecord, Session, Store, StoreError, StoreResult, TxnId, TxnSummary,
 };
+use crate::execution::Execution;
 
 /// Tuning of the SQLite store.
 #[derive(Debug, Clone)]
@@ -51,6 +58,10 @@ pub struct SqliteOptions {
     pub readers_max: u32,
     /// How often the WAL is checkpointed into the database.
     pub checkpoint_interval_ms: u64,
+    /// When a commit is durable.
+    pub synchronous: Synchronous,
+    /// Threads (production) or inline (the deterministic simulator).
+    pub execution: Execution,
 }
 
 impl Default for SqliteOptions {
@@ -60,6 +71,31 @@ impl Default for SqliteOptions {
             write_queue_max: 8192,
             readers_max: 8,
             checkpoint_interval_ms: 100,
+            synchronous: Synchronous::default(),
+            execution: Execution::default(),
+        }
+    }
+}
+
+/// When SQLite considers a commit durable: its `synchronous` pragma, in WAL mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// Every commit is fsynced before it is answered: it survives power loss. The default.
+    #[default]
+    Full,
+    /// Commits are fsynced at checkpoints only: a commit survives the process being killed
+    /// (`kill -9`) but the last ones can be lost with the machine's power. For tests and the
+    /// simulator, which model the first and not the second; never for an airline's data.
+    Normal,
+}
+
+impl Synchronous {
+    /// The pragma's value.
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
         }
     }
 }
@@ -70,7 +106,8 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     log_head: watch::Receiver<u64>,
-    _checkpointer: Checkpointer,
+    /// None inline: SQLite checkpoints by itself there.
+    _checkpointer: Option<Checkpointer>,
 }
 
 impl SqliteStore {
@@ -78,11 +115,16 @@ impl SqliteStore {
     /// schema up to date.
     pub fn open(path: &Path, owner: &Airline, options: &SqliteOptions) -> StoreResult<Self> {
         let mut connection = Connection::open(path).map_err(internal)?;
-        schema::configure_writer(&connection).map_err(internal)?;
+        schema::configure_writer(&connection, options).map_err(internal)?;
         schema::migrate(&mut connection).map_err(internal)?;
-        let readers = Readers::open(path, options.readers_max)?;
-        let interval = std::time::Duration::from_millis(options.checkpoint_interval_ms.max(1));
-        let checkpointer = Checkpointer::start(path, interval).map_err(internal)?;
+        let readers = Readers::open(path, options.readers_max, options.execution)?;
+        let checkpointer = match options.execution {
+            Execution::Threads => {
+                let interval = Duration::from_millis(options.checkpoint_interval_ms.max(1));
+                Some(Checkpointer::start(path, interval).map_err(internal)?)
+            }
+            Execution::Inline => None,
+        };
         let head = network::log_head(&connection).map_err(internal)?;
         let (publish_head, log_head) = watch::channel(head);
         let after_commit =
@@ -93,12 +135,15 @@ impl SqliteStore {
                 }
                 Err(error) => tracing::warn!(%error, "cannot read the head of the change log"),
             });
-        let writer = Writer::start(
-            connection,
-            options.write_batch_max,
-            options.write_queue_max,
-            after_commit,
-        );
+        let writer = match options.execution {
+            Execution::Threads => Writer::start(
+                connection,
+                options.write_batch_max,
+                options.write_queue_max,
+                after_commit,
+            ),
+            Execution::Inline => Writer::inline(connection, after_commit),
+        };
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
         Ok(Self { owner, writer, readers, log_head, _checkpointer: checkpointer })
     }

@@ -7,6 +7,9 @@
 
 use rusqlite::Connection;
 
+use super::SqliteOptions;
+use crate::execution::Execution;
+
 /// Every migration, in order.
 const MIGRATIONS: &[&str] = &[
     // 1: the one-airline node.
@@ -276,6 +279,9 @@ const PAGE_BYTES: i64 = 1024;
 /// Size the WAL file is truncated back to after a checkpoint resets it.
 const WAL_BYTES_KEPT_MAX: i64 = 64 * 1024 * 1024;
 
+/// WAL pages after which an inline store's commit checkpoints (SQLite's default).
+const INLINE_CHECKPOINT_PAGES: i64 = 1000;
+
 /// Page cache of the writer connection, KiB.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
@@ -316,25 +322,35 @@ fn run_migrations(connection: &mut Connection, applied: usize) -> rusqlite::Resu
 }
 
 /// The pragmas of the read-write connection: small pages (see [`PAGE_BYTES`]), WAL so that
-/// readers never block the writer and `synchronous=FULL` so that a committed write survives
-/// power loss, not only a crash.
+/// readers never block the writer and `synchronous=FULL` (unless told otherwise: see
+/// [`Synchronous`](super::Synchronous)) so that a committed write survives power loss, not
+/// only a crash.
 ///
 /// Every write runs in a savepoint inside its batch's transaction, and SQLite keeps what a
 /// savepoint may have to undo in a sub-journal — by default a temporary *file*, written page by
 /// page. Profiling showed that file costing a sixth of the writer's time; in memory it costs a
 /// copy. The page cache is raised so that a large batch's dirty pages are not spilled to the
 /// WAL before its commit. Automatic checkpoints are off: copying the WAL into the database (and
-/// its fsync) would stall every write waiting behind the batch that crossed the threshold.
-pub(crate) fn configure_writer(connection: &Connection) -> rusqlite::Result<()> {
+/// its fsync) would stall every write waiting behind the batch that crossed the threshold —
+/// except inline, where there is no checkpointer thread and no write waits behind another.
+pub(crate) fn configure_writer(
+    connection: &Connection,
+    options: &SqliteOptions,
+) -> rusqlite::Result<()> {
     configure_planner(connection)?;
     // Set before the first table exists; a no-op on an existing database.
     connection.pragma_update(None, "page_size", PAGE_BYTES)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "synchronous", options.synchronous.pragma())?;
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     connection.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
-    // Checkpoints run on their own thread (see `checkpointer`), not in the middle of a batch.
-    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // Checkpoints run on their own thread (see `checkpointer`), not in the middle of a batch;
+    // inline, SQLite checkpoints by itself every `INLINE_CHECKPOINT_PAGES`.
+    let autocheckpoint = match options.execution {
+        Execution::Threads => 0,
+        Execution::Inline => INLINE_CHECKPOINT_PAGES,
+    };
+    connection.pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
     connection.pragma_update(None, "journal_size_limit", WAL_BYTES_KEPT_MAX)?;
     connection.pragma_update(None, "foreign_keys", true)?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;

@@ -11,8 +11,13 @@
 //!
 //! The queue is bounded (`write_queue_max`): when the disk cannot keep up, senders wait for
 //! room instead of growing memory without limit.
+//!
+//! Inline (see [`Execution`](crate::execution::Execution)), there is no thread and no queue:
+//! the caller runs its job itself, as a batch of one, through the same savepoint, commit and
+//! after-commit hook, with the connection behind a mutex that no `await` ever holds.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -68,7 +73,22 @@ pub(crate) type AfterCommit = Box<dyn FnMut(&Connection) + Send>;
 /// The handle request tasks use to submit writes.
 #[derive(Clone)]
 pub(crate) struct Writer {
-    jobs: mpsc::Sender<Box<dyn Job>>,
+    route: Route,
+}
+
+/// Where a job goes.
+#[derive(Clone)]
+enum Route {
+    /// To the writer thread's queue.
+    Thread(mpsc::Sender<Box<dyn Job>>),
+    /// Nowhere: the caller runs it on the connection, inline.
+    Inline(Arc<Mutex<InlineWriter>>),
+}
+
+/// The writer's connection when there is no writer thread.
+struct InlineWriter {
+    connection: Connection,
+    after_commit: AfterCommit,
 }
 
 impl Writer {
@@ -84,7 +104,13 @@ impl Writer {
             .name("sqlite-writer".into())
             .spawn(move || run(connection, queue, batch_max.max(1), after_commit))
             .expect("the writer thread starts");
-        Self { jobs }
+        Self { route: Route::Thread(jobs) }
+    }
+
+    /// A writer with no thread: each write runs on its caller's task, as a batch of one.
+    pub(crate) fn inline(connection: Connection, after_commit: AfterCommit) -> Self {
+        let inline = InlineWriter { connection, after_commit };
+        Self { route: Route::Inline(Arc::new(Mutex::new(inline))) }
     }
 
     /// Runs `write` in the next batch and returns its result once the batch is durable.
@@ -94,10 +120,18 @@ impl Writer {
         F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel();
-        self.jobs
-            .send(Box::new(WriteJob { write, answer }))
-            .await
-            .map_err(|_| StoreError::Internal("the writer has stopped".into()))?;
+        let job: Box<dyn Job> = Box::new(WriteJob { write, answer });
+        match &self.route {
+            Route::Thread(jobs) => jobs
+                .send(job)
+                .await
+                .map_err(|_| StoreError::Internal("the writer has stopped".into()))?,
+            Route::Inline(inline) => {
+                let InlineWriter { connection, after_commit } =
+                    &mut *inline.lock().expect("the inline writer lock is never poisoned");
+                commit(connection, std::iter::once(job), 1, after_commit);
+            }
+        }
         answered.await.map_err(|_| StoreError::Internal("the writer dropped a job".into()))?
     }
 }
@@ -131,9 +165,20 @@ fn run(
 ) {
     let mut batch = Vec::with_capacity(batch_max);
     while queue.blocking_recv_many(&mut batch, batch_max) > 0 {
-        metrics::histogram!("passcom_store_write_batch_size").record(batch.len() as f64);
-        commit_batch(&mut connection, batch.drain(..), &mut after_commit);
+        let size = batch.len();
+        commit(&mut connection, batch.drain(..), size, &mut after_commit);
     }
+}
+
+/// Commits `size` jobs as one batch (the thread's batch, or an inline writer's one job).
+fn commit(
+    connection: &mut Connection,
+    jobs: impl Iterator<Item = Box<dyn Job>>,
+    size: usize,
+    after_commit: &mut AfterCommit,
+) {
+    metrics::histogram!("passcom_store_write_batch_size").record(size as f64);
+    commit_batch(connection, jobs, after_commit);
 }
 
 /// Commits `jobs` in one transaction, runs `after_commit`, then answers each job — in that

@@ -1,12 +1,14 @@
 //! The storage conformance suite, run against every backend.
 //!
 //! Each test of [`suite`] takes a fresh, empty store. A backend joins by invoking
-//! `conformance_suite!` with a function that opens one; PostgreSQL will add a module here.
+//! `conformance_suite!` with a function that opens one; PostgreSQL will add a module here. The
+//! SQLite store runs it twice: on its threads (production) and inline (the simulator's).
 
 mod suite;
 
 use std::sync::Arc;
 
+use passcom::execution::Execution;
 use passcom::store::Store;
 use passcom::store::sqlite::{SqliteOptions, SqliteStore};
 use tempfile::TempDir;
@@ -78,6 +80,20 @@ mod sqlite {
         let store =
             SqliteStore::open(&dir.path().join("store.sqlite3"), &owner, &SqliteOptions::default())
                 .unwrap();
+        Fixture { store: Arc::new(store), _dir: dir }
+    }
+
+    conformance_suite!(open);
+}
+
+mod sqlite_inline {
+    use super::*;
+
+    async fn open() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = super::suite::owner();
+        let options = SqliteOptions { execution: Execution::Inline, ..SqliteOptions::default() };
+        let store = SqliteStore::open(&dir.path().join("store.sqlite3"), &owner, &options).unwrap();
         Fixture { store: Arc::new(store), _dir: dir }
     }
 
