@@ -5,16 +5,19 @@
 //! Seats are made scarce on purpose: each airline's operator publishes [`SCARCE_FLIGHTS`]
 //! of three seats each on one route (through the admin API, so the flights are logged
 //! and replicated like any other), and several buyers per airline try to buy more seats than
-//! exist, some choosing their seats, some letting the airline choose, some cancelling.
+//! exist, some choosing their seats, some letting the airline choose, some cancelling. The
+//! routes chain — Rumos flies CNF→VIX, Giro VIX→SSA, Boreal SSA→REC, each later in the day —
+//! so that trips across airlines connect.
 //!
 //! A buyer behaves as a careful client should: every purchase carries an `Idempotency-Key`,
 //! and when no answer comes back (a timeout, a reset, a 5xx) it retries with the *same* key
 //! and the same body until it gets an answer or gives up at its deadline. What it is told goes
 //! into the [`Ledger`](crate::ledger::Ledger) for the invariants to hold the nodes to.
 //!
-//! Buyers come in kinds ([`Kind`]); today one kind buys from the airline that flies the
-//! flight. The two-phase commit will add buyers of trips across airlines, bought at one
-//! airline and flown by others.
+//! Buyers come in kinds ([`Kind`]): some buy their home airline's flights (a one-phase
+//! purchase), some buy another airline's flight at home, some buy trips of two airlines'
+//! flights at home — purchases of the two-phase commit, which may answer `202 pending` (the
+//! buyer then reads its booking until it is decided) or fail as a whole with a reference.
 
 use std::time::Duration;
 
@@ -24,7 +27,7 @@ use serde_json::{Value, json};
 
 use crate::client::{Call, Http, Reply};
 use crate::ledger::{SharedLedger, Trace};
-use crate::world::{ADMIN_TOKEN, url};
+use crate::world::{ADMIN_TOKEN, AIRLINES, url};
 
 /// The date the scarce flights fly (the day after the simulation's epoch).
 pub const SCARCE_DATE: &str = "2026-12-02";
@@ -35,20 +38,47 @@ const SCARCE_CABIN: (u8, &str) = (1, "ABC");
 /// Flight numbers of each airline's scarce flights (the generated schedule stays below 2000).
 pub const SCARCE_FLIGHTS: [u16; 2] = [7001, 7002];
 
-/// Each airline's scarce route: a route it does not otherwise fly, in one time zone (UTC−3).
-fn scarce_route(airline: &str) -> (&'static str, &'static str, &'static str) {
-    match airline {
-        "rumos" => ("RU", "CNF", "VIX"),
-        "giro" => ("GI", "GYN", "PMW"),
-        _ => ("BO", "NAT", "JPA"),
-    }
+/// An airline's scarce route, in one time zone (UTC−3).
+struct ScarceRoute {
+    designator: &'static str,
+    origin: &'static str,
+    destination: &'static str,
+    /// The first scarce flight's hour of departure; the second leaves 4 hours later.
+    first_hour: usize,
+}
+
+/// Each airline's scarce route. They chain, with 110 minutes to connect (interline minimum:
+/// 90): a Rumos flight connects to a Giro flight of its number or later, and so on.
+fn scarce_route(airline: &str) -> ScarceRoute {
+    let (designator, origin, destination, first_hour) = match airline {
+        "rumos" => ("RU", "CNF", "VIX", 8),
+        "giro" => ("GI", "VIX", "SSA", 11),
+        _ => ("BO", "SSA", "REC", 14),
+    };
+    ScarceRoute { designator, origin, destination, first_hour }
 }
 
 /// The id of `airline`'s scarce flight `number`.
 pub fn scarce_flight_id(airline: &str, number: u16) -> String {
-    let (designator, _, _) = scarce_route(airline);
-    format!("{designator}{number}-{SCARCE_DATE}")
+    format!("{}{number}-{SCARCE_DATE}", scarce_route(airline).designator)
 }
+
+/// The airline after `airline` in [`AIRLINES`] order, round.
+fn next_airline(airline: &str) -> &'static str {
+    let index = AIRLINES.iter().position(|(id, _)| *id == airline).unwrap_or(0);
+    AIRLINES[(index + 1) % AIRLINES.len()].0
+}
+
+/// Codes of a purchase across airlines that failed as a whole: the answer names the failed
+/// booking, and nothing was bought on any leg.
+const FAILURE_CODES: [&str; 6] = [
+    "seat_unavailable",
+    "flight_cancelled",
+    "flight_departed",
+    "flight_not_found",
+    "airline_unavailable",
+    "purchase_interrupted",
+];
 
 /// How long a client waits between two tries of one call.
 fn backoff(rng: &mut StdRng, attempt: u32) -> Duration {
@@ -87,13 +117,13 @@ pub async fn operate(
     let mut rng = StdRng::seed_from_u64(seed);
     let http = Http::new();
     let base = url(airline, port);
-    let (_, origin, destination) = scarce_route(airline);
+    let route = scarce_route(airline);
     for (index, number) in SCARCE_FLIGHTS.into_iter().enumerate() {
-        let hour = 8 + 4 * index;
+        let hour = route.first_hour + 4 * index;
         let body = json!({
             "number": number,
-            "origin": origin,
-            "destination": destination,
+            "origin": route.origin,
+            "destination": route.destination,
             "departure": format!("{SCARCE_DATE}T{hour:02}:00:00-03:00"),
             "arrival": format!("{SCARCE_DATE}T{:02}:10:00-03:00", hour + 1),
             "price": 45_000 + 5_000 * index as i64,
@@ -157,6 +187,12 @@ pub enum Kind {
     /// Buys its home airline's scarce flights from its home airline: the seller is the owner,
     /// the only participant (a one-phase commit).
     Local,
+    /// Buys the next airline's scarce flights from its home airline: the seller coordinates,
+    /// the owner is the only participant.
+    Foreign,
+    /// Buys a trip of two connecting scarce flights — Rumos then Giro, or Giro then Boreal —
+    /// from its home airline, which may fly one of them or neither.
+    Trip,
 }
 
 /// A buyer: a customer of its home airline.
@@ -184,9 +220,8 @@ impl Buyer {
             if past(shared.deadline) {
                 break;
             }
-            match self.kind {
-                Kind::Local => self.buy_local(&http, &shared, &mut token, number).await,
-            }
+            let airlines = self.trip_airlines();
+            self.buy(&http, &shared, &mut token, number, &airlines).await;
         }
         Ok(())
     }
@@ -236,24 +271,50 @@ impl Buyer {
         }
     }
 
-    /// Searches its airline's scarce flights and buys seats on one, retrying with one key.
-    async fn buy_local(&mut self, http: &Http, shared: &Shared, token: &mut String, number: usize) {
-        let (airline, _) = self.home;
-        let (_, origin, destination) = scarce_route(airline);
-        let search = format!(
-            "{}/api/v1/flights?origin={origin}&destination={destination}&date={SCARCE_DATE}",
-            self.base()
-        );
-        let found = self.until_answered(http, shared, || Call::get(search.clone())).await;
-        let Some(flight) = self.choose_flight(&found) else {
-            shared.trace.now(format!(
-                "{}: search → {}, nothing to buy",
-                self.name,
-                found.summary()
-            ));
-            return;
-        };
-        let body = self.order(&flight);
+    /// The airlines whose scarce flights its next purchase flies, in travel order.
+    fn trip_airlines(&mut self) -> Vec<&'static str> {
+        let home = self.home.0;
+        match self.kind {
+            Kind::Local => vec![home],
+            Kind::Foreign => vec![next_airline(home)],
+            Kind::Trip if self.rng.random_bool(0.5) => vec!["rumos", "giro"],
+            Kind::Trip => vec!["giro", "boreal"],
+        }
+    }
+
+    /// Searches each leg's scarce flights at its home airline and buys seats on a trip of
+    /// them, retrying with one key; cancels now and then what it bought.
+    async fn buy(
+        &mut self,
+        http: &Http,
+        shared: &Shared,
+        token: &mut String,
+        number: usize,
+        airlines: &[&'static str],
+    ) {
+        let mut flights: Vec<String> = Vec::new();
+        for &airline in airlines {
+            let route = scarce_route(airline);
+            let search = format!(
+                "{}/api/v1/flights?origin={}&destination={}&date={SCARCE_DATE}",
+                self.base(),
+                route.origin,
+                route.destination
+            );
+            let found = self.until_answered(http, shared, || Call::get(search.clone())).await;
+            // A connecting flight leaves no earlier in the list than the one before it.
+            let earliest = flights.last().map_or(0, |id| flight_number(id));
+            let Some(flight) = self.choose_flight(&found, airline, earliest) else {
+                shared.trace.now(format!(
+                    "{}: search {airline} → {}, nothing to buy",
+                    self.name,
+                    found.summary()
+                ));
+                return;
+            };
+            flights.push(flight);
+        }
+        let body = self.order(&flights);
         let key = format!("{}-{number}", self.name);
         let booking = self.purchase(http, shared, token, &body, &key).await;
         if let Some(reference) = booking
@@ -264,13 +325,19 @@ impl Buyer {
         }
     }
 
-    /// One of its airline's scarce flights from a search answer, preferring those with seats.
-    fn choose_flight(&mut self, found: &Reply) -> Option<String> {
+    /// One of `airline`'s scarce flights numbered `earliest` or later from a search answer,
+    /// preferring those with seats.
+    fn choose_flight(&mut self, found: &Reply, airline: &str, earliest: u16) -> Option<String> {
         let Reply::Answered(200, body) = found else { return None };
+        let scarce_ids: Vec<String> = SCARCE_FLIGHTS
+            .into_iter()
+            .filter(|number| *number >= earliest)
+            .map(|number| scarce_flight_id(airline, number))
+            .collect();
         let scarce: Vec<&Value> = body["flights"]
             .as_array()?
             .iter()
-            .filter(|flight| flight["airline"] == self.home.0)
+            .filter(|flight| scarce_ids.iter().any(|id| flight["id"] == id.as_str()))
             .collect();
         let with_seats: Vec<&&Value> =
             scarce.iter().filter(|flight| flight["seats_available"].as_u64() > Some(0)).collect();
@@ -284,21 +351,26 @@ impl Buyer {
         flight["id"].as_str().map(str::to_owned)
     }
 
-    /// A purchase of `flight` for one or two passengers, choosing seats or not.
-    fn order(&mut self, flight: &str) -> Value {
+    /// A purchase of `flights` for one or two passengers, choosing seats or not.
+    fn order(&mut self, flights: &[String]) -> Value {
         let passengers = self.rng.random_range(1..=2);
         let names: Vec<Value> = (0..passengers)
             .map(|p| json!({"name": format!("Passenger {p} of {}", self.name)}))
             .collect();
         if self.rng.random_bool(0.5) {
-            return json!({"flights": [flight], "passengers": names});
+            return json!({"flights": flights, "passengers": names});
         }
         let letters: Vec<char> = SCARCE_CABIN.1.chars().collect();
-        let first = self.rng.random_range(0..letters.len());
-        let seats: Vec<String> = (0..passengers)
-            .map(|p| format!("{}{}", SCARCE_CABIN.0, letters[(first + p) % letters.len()]))
+        let seats: Vec<Vec<String>> = flights
+            .iter()
+            .map(|_| {
+                let first = self.rng.random_range(0..letters.len());
+                (0..passengers)
+                    .map(|p| format!("{}{}", SCARCE_CABIN.0, letters[(first + p) % letters.len()]))
+                    .collect()
+            })
             .collect();
-        json!({"flights": [flight], "passengers": names, "seats": [seats]})
+        json!({"flights": flights, "passengers": names, "seats": seats})
     }
 
     /// Buys `body` with `key`, retrying with the same key and body until a final answer.
@@ -318,14 +390,23 @@ impl Buyer {
             shared.trace.now(format!(
                 "{}: buy {key} {} → {}",
                 self.name,
-                body["flights"][0],
+                body["flights"],
                 reply.summary()
             ));
             match &reply {
                 Reply::Answered(201, answer) => return self.confirmed(shared, key, answer),
+                Reply::Answered(202, answer) => {
+                    return self.follow(http, shared, token, key, answer).await;
+                }
                 Reply::Answered(401, _) => {
                     // The session is gone (it should not be): sign in again, keep the key.
                     *token = self.log_in(http, shared).await?;
+                }
+                // A purchase that failed as a whole (409, or 503 when an airline could not be
+                // reached) names its booking: final for this key, which answers the same again.
+                Reply::Answered(_, answer) if answer["error"]["reference"].is_string() => {
+                    self.failed(shared, key, &reply, answer);
+                    return None;
                 }
                 Reply::Answered(409, _) if reply.code() == Some("seat_unavailable") => return None,
                 Reply::Answered(status, _) if *status < 500 => {
@@ -342,17 +423,99 @@ impl Buyer {
         }
     }
 
-    /// Records a confirmed booking; its reference.
-    fn confirmed(&self, shared: &Shared, key: &str, answer: &Value) -> Option<String> {
-        let reference = answer["reference"].as_str().unwrap_or_default().to_owned();
+    /// Reads a pending booking until it is decided or the deadline passes; its reference if
+    /// it was confirmed.
+    async fn follow(
+        &mut self,
+        http: &Http,
+        shared: &Shared,
+        token: &str,
+        key: &str,
+        pending: &Value,
+    ) -> Option<String> {
+        let reference = pending["reference"].as_str().unwrap_or_default().to_owned();
+        self.answered(shared, key, &reference);
+        let url = format!("{}/api/v1/bookings/{reference}", self.base());
+        let mut attempt = 0;
+        loop {
+            tokio::time::sleep(backoff(&mut self.rng, attempt)).await;
+            attempt += 1;
+            let reply = http.send(Call::get(url.clone()).bearer(token)).await;
+            let status = match &reply {
+                Reply::Answered(200, booking) => booking["status"].as_str().unwrap_or_default(),
+                _ => "",
+            };
+            shared.trace.now(format!(
+                "{}: read {reference} → {} {status}",
+                self.name,
+                reply.summary()
+            ));
+            match (&reply, status) {
+                (Reply::Answered(200, booking), "confirmed") => {
+                    return self.told_confirmed(shared, key, booking);
+                }
+                (Reply::Answered(200, booking), "failed") => {
+                    self.told_failed(shared, &reference, &booking["failure"]["code"]);
+                    return None;
+                }
+                (Reply::Answered(200, _), "pending") | (Reply::Lost(_), _) => {}
+                (Reply::Answered(status, _), _) if *status >= 500 => {}
+                _ => {
+                    self.unexpected(shared, key, &reply);
+                    return None;
+                }
+            }
+            if past(shared.deadline) {
+                return None;
+            }
+        }
+    }
+
+    /// Records that `key` was answered with booking `reference`.
+    fn answered(&self, shared: &Shared, key: &str, reference: &str) {
         let seller = self.home.0.to_owned();
         let mut ledger = shared.ledger.lock().expect("never poisoned");
-        let answers = ledger.answers.entry((seller.clone(), self.name.clone(), key.into()));
-        answers.or_default().push(reference.clone());
-        if answer["status"] != "confirmed" {
-            ledger
-                .violations
-                .push(format!("{}: 201 for {key} with status {}", self.name, answer["status"]));
+        let answers = ledger.answers.entry((seller, self.name.clone(), key.into()));
+        answers.or_default().push(reference.to_owned());
+        ledger.changes += 1;
+    }
+
+    /// Records a purchase that failed as a whole, as a 409 naming its booking said.
+    fn failed(&self, shared: &Shared, key: &str, reply: &Reply, answer: &Value) {
+        let reference = answer["error"]["reference"].as_str().unwrap_or_default();
+        if !reply.code().is_some_and(|code| FAILURE_CODES.contains(&code)) {
+            self.unexpected(shared, key, reply);
+            return;
+        }
+        self.answered(shared, key, reference);
+        self.told_failed(shared, reference, &answer["error"]["code"]);
+    }
+
+    /// Records that booking `reference` was told failed, with `code`.
+    fn told_failed(&self, shared: &Shared, reference: &str, code: &Value) {
+        let seller = self.home.0.to_owned();
+        let mut ledger = shared.ledger.lock().expect("never poisoned");
+        ledger.failed.insert((seller, reference.to_owned()), format!("{} ({code})", self.name));
+        ledger.changes += 1;
+    }
+
+    /// Records a booking a 201 confirmed; its reference.
+    fn confirmed(&self, shared: &Shared, key: &str, answer: &Value) -> Option<String> {
+        self.answered(shared, key, answer["reference"].as_str().unwrap_or_default());
+        self.told_confirmed(shared, key, answer)
+    }
+
+    /// Records that `booking` was told confirmed (by a 201, or when read after a 202); its
+    /// reference.
+    fn told_confirmed(&self, shared: &Shared, key: &str, booking: &Value) -> Option<String> {
+        let reference = booking["reference"].as_str().unwrap_or_default().to_owned();
+        let seller = self.home.0.to_owned();
+        let mut ledger = shared.ledger.lock().expect("never poisoned");
+        if booking["status"] != "confirmed" {
+            ledger.violations.push(format!(
+                "{}: {key} told confirmed with status {}",
+                self.name, booking["status"]
+            ));
         }
         ledger.confirmed.insert((seller, reference.clone()), self.name.clone());
         ledger.changes += 1;
@@ -385,4 +548,14 @@ impl Buyer {
             self.unexpected(shared, reference, &reply);
         }
     }
+}
+
+/// The number of a scarce flight id (`GI7002-2026-12-02` → 7002).
+fn flight_number(id: &str) -> u16 {
+    let digits: String = id
+        .chars()
+        .skip_while(|c| c.is_ascii_alphabetic())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(0)
 }

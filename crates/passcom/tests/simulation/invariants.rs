@@ -9,8 +9,9 @@
 //!
 //! Each invariant is a function of its own, named after what it holds true; [`Checker::step`]
 //! runs those that hold at every moment, [`Checker::healed`] adds those that hold once the
-//! network has healed and settled. The two-phase commit will add its own here: see
-//! [`cross_airline_bookings_are_sold_at_their_owners`] and [`transactions_end_alike`].
+//! network has healed and settled. The invariants across airlines — a seller's booking against
+//! its owners' seats, a coordinator's decision against its participants' — read two databases
+//! at once: [`cross_airline_bookings_are_sold_at_their_owners`], [`transactions_end_alike`].
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash as _, Hasher as _};
@@ -21,6 +22,19 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _, params};
 
 use crate::ledger::Ledger;
 use crate::world::World;
+
+/// Whether the network has healed and the nodes have settled: what may be under way before
+/// (a decision on its way to a participant, a release not yet delivered) must be done after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Faults may be under way.
+    No,
+    /// Healed and settled.
+    Yes,
+}
+
+/// Each airline's database, by airline.
+type Databases<'a> = BTreeMap<&'static str, &'a Connection>;
 
 /// A broken invariant: which, and how.
 pub type Violation = String;
@@ -43,6 +57,7 @@ impl Checker {
     pub fn step(&mut self, world: &World, ledger: &Ledger) -> Checked {
         self.checks += 1;
         buyers_saw_nothing_wrong(ledger)?;
+        let mut changed = false;
         for airline in &world.airlines {
             let Some(db) = connection(&mut self.connections, airline.id, &airline.database())
             else {
@@ -59,10 +74,28 @@ impl Checker {
             seats_add_up(db, airline.id)?;
             sold_seats_belong_to_confirmed_bookings(db, airline.id)?;
             confirmed_bookings_are_kept(db, airline.id, ledger)?;
+            failed_bookings_stay_failed(db, airline.id, ledger)?;
             one_key_makes_one_booking(db, airline.id, ledger)?;
             self.passed.insert(airline.id, state);
+            changed = true;
         }
-        Ok(())
+        match changed {
+            true => self.across_airlines(world, Settled::No),
+            false => Ok(()),
+        }
+    }
+
+    /// The invariants that compare airlines' databases, once every one exists.
+    fn across_airlines(&mut self, world: &World, settled: Settled) -> Checked {
+        for airline in &world.airlines {
+            if self.connection(airline.id, &airline.database()).is_none() {
+                return Ok(());
+            }
+        }
+        let databases: Databases<'_> =
+            self.connections.iter().map(|(airline, db)| (*airline, db)).collect();
+        cross_airline_bookings_are_sold_at_their_owners(&databases, settled)?;
+        transactions_end_alike(&databases, settled)
     }
 
     /// Every invariant, once the network has healed and the nodes have had time to settle.
@@ -76,8 +109,7 @@ impl Checker {
         }
         replicas_equal_their_owners(self, world)?;
         catalogs_match_their_stores(self, world)?;
-        cross_airline_bookings_are_sold_at_their_owners()?;
-        transactions_end_alike()
+        self.across_airlines(world, Settled::Yes)
     }
 
     /// One line per database saying what it holds, for the determinism test.
@@ -144,11 +176,21 @@ fn rows<T>(
 /// The first row of `query` (with the airline as its parameter), its columns joined.
 fn first_row(db: &Connection, airline: &str, query: &str) -> Result<Option<String>, Violation> {
     let row = db.query_row(query, [airline], |row| {
-        let columns =
-            (0..row.as_ref().column_count()).map(|i| row.get_ref(i).map(|v| format!("{v:?}")));
+        let columns = (0..row.as_ref().column_count()).map(|i| row.get_ref(i).map(shown));
         columns.collect::<rusqlite::Result<Vec<String>>>().map(|columns| columns.join(" "))
     });
     sql(airline, row.optional())
+}
+
+/// A column's value as a person reads it.
+fn shown(value: rusqlite::types::ValueRef<'_>) -> String {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => "null".to_owned(),
+        ValueRef::Integer(number) => number.to_string(),
+        ValueRef::Real(number) => number.to_string(),
+        ValueRef::Text(text) | ValueRef::Blob(text) => String::from_utf8_lossy(text).into_owned(),
+    }
 }
 
 /// Buyers were never answered what no correct node answers (a 201 that is not confirmed, a
@@ -255,6 +297,25 @@ fn confirmed_bookings_are_kept(db: &Connection, airline: &str, ledger: &Ledger) 
                     "(4) {airline}: booking {reference}, confirmed to {buyer}, is {other:?}"
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// (4), for failures: every booking a buyer was told failed — nothing bought on any leg —
+/// stays failed at its seller.
+fn failed_bookings_stay_failed(db: &Connection, airline: &str, ledger: &Ledger) -> Checked {
+    let query = "SELECT status FROM bookings WHERE reference = ?1";
+    for ((seller, reference), told) in &ledger.failed {
+        if seller != airline {
+            continue;
+        }
+        let status: Option<String> =
+            sql(airline, db.query_row(query, [reference], |row| row.get(0)).optional())?;
+        if status.as_deref() != Some("failed") {
+            return Err(format!(
+                "(4) {airline}: booking {reference}, told failed to {told}, is {status:?}"
+            ));
         }
     }
     Ok(())
@@ -396,18 +457,226 @@ fn catalogs_match_their_stores(checker: &mut Checker, world: &World) -> Checked 
     Ok(())
 }
 
-/// (2) across airlines — EXTENSION POINT for the two-phase commit: a confirmed booking whose
-/// segments other airlines fly has each of those seats sold at its owner, to that booking; a
-/// failed purchase has none. Read the seller's segments (`booking_segments.airline` ≠ seller)
-/// and look each seat up in its owner's `seats`.
-fn cross_airline_bookings_are_sold_at_their_owners() -> Checked {
+/// A segment a seller sold on another airline's flight.
+struct SoldSegment {
+    reference: String,
+    booking_status: String,
+    owner: String,
+    flight: String,
+    seat: String,
+    txn: Option<String>,
+}
+
+/// A seat as its owner has it: state, transaction, booking reference, seller.
+type OwnedSeat = (String, String, Option<String>, String);
+
+/// (2) across airlines: a seller's confirmed segment on another airline's flight is that
+/// seat sold at its owner to the same booking — or, until the network settles, still held
+/// by the purchase's transaction while the decision travels. Conversely, a seat an owner sold
+/// for another seller is a segment of that seller's booking, confirmed — or cancelled while
+/// the release travels. A failed purchase owns no seat anywhere.
+fn cross_airline_bookings_are_sold_at_their_owners(
+    databases: &Databases<'_>,
+    settled: Settled,
+) -> Checked {
+    for (&seller, db) in databases {
+        for segment in sold_segments(db, seller)? {
+            let Some(owner) = databases.get(segment.owner.as_str()) else { continue };
+            let seat = owned_seat(owner, &segment.owner, &segment.flight, &segment.seat)?;
+            let sold_to_it = seat.as_ref().is_some_and(|(state, _, reference, sold_by)| {
+                state == "sold"
+                    && reference.as_deref() == Some(&segment.reference)
+                    && sold_by == seller
+            });
+            let held_for_it = seat.as_ref().is_some_and(|(state, txn, _, _)| {
+                state == "held" && Some(txn) == segment.txn.as_ref()
+            });
+            let fine = match (segment.booking_status.as_str(), settled) {
+                ("confirmed", _) if sold_to_it => true,
+                ("confirmed", Settled::No) => held_for_it,
+                ("cancelled", Settled::No) => true,
+                ("cancelled", Settled::Yes) => !sold_to_it,
+                _ => false,
+            };
+            if !fine {
+                return Err(format!(
+                    "(2) {seller}'s {} booking {}: seat {} of {} at {} is {seat:?}",
+                    segment.booking_status,
+                    segment.reference,
+                    segment.seat,
+                    segment.flight,
+                    segment.owner
+                ));
+            }
+        }
+        for (&owner, owner_db) in databases.iter().filter(|(owner, _)| **owner != seller) {
+            seats_sold_for_seller_are_its_bookings(owner_db, owner, db, seller, settled)?;
+        }
+    }
     Ok(())
 }
 
-/// (3) EXTENSION POINT for the two-phase commit: every transaction ends with the same outcome
-/// at every participant, and after healing none stays prepared. Compare the coordinator's
-/// decision with each participant's record of the same transaction id.
-fn transactions_end_alike() -> Checked {
+/// Segments `seller` sold on other airlines' flights, with their booking's status and
+/// transaction.
+fn sold_segments(db: &Connection, seller: &str) -> Result<Vec<SoldSegment>, Violation> {
+    let query = "SELECT b.reference, b.status, g.airline, g.flight, g.seat, t.txn
+                 FROM bookings b JOIN booking_segments g ON g.booking = b.id
+                 LEFT JOIN coordinator_txns t ON t.booking = b.id
+                 WHERE g.airline <> ?1 AND g.status <> 'flight_cancelled'
+                 ORDER BY b.reference, g.flight, g.seat";
+    rows(db, seller, query, [seller], |row| {
+        Ok(SoldSegment {
+            reference: row.get(0)?,
+            booking_status: row.get(1)?,
+            owner: row.get(2)?,
+            flight: row.get(3)?,
+            seat: row.get(4)?,
+            txn: row.get(5)?,
+        })
+    })
+}
+
+/// Seat `seat` of `flight` as `owner` has it, if taken.
+fn owned_seat(
+    db: &Connection,
+    owner: &str,
+    flight: &str,
+    seat: &str,
+) -> Result<Option<OwnedSeat>, Violation> {
+    let query =
+        "SELECT state, txn, booking_reference, seller FROM seats WHERE flight = ?1 AND seat = ?2";
+    let found = db.query_row(query, [flight, seat], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+    });
+    sql(owner, found.optional())
+}
+
+/// Every seat `owner` sold for `seller` is a segment of `seller`'s booking of that
+/// reference, confirmed — or cancelled, until the release has reached the owner.
+fn seats_sold_for_seller_are_its_bookings(
+    owner_db: &Connection,
+    owner: &str,
+    seller_db: &Connection,
+    seller: &str,
+    settled: Settled,
+) -> Checked {
+    let sold = "SELECT flight, seat, booking_reference FROM seats
+                WHERE state = 'sold' AND seller = ?1 ORDER BY flight, seat";
+    let seats = rows(owner_db, owner, sold, [seller], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+    })?;
+    let booking = "SELECT b.status FROM bookings b JOIN booking_segments g ON g.booking = b.id
+                   WHERE b.reference = ?1 AND g.flight = ?2 AND g.seat = ?3";
+    for (flight, seat, reference) in seats {
+        let status: Option<String> = sql(
+            seller,
+            seller_db.query_row(booking, [&reference, &flight, &seat], |row| row.get(0)).optional(),
+        )?;
+        let fine = matches!(
+            (status.as_deref(), settled),
+            (Some("confirmed"), _) | (Some("cancelled"), Settled::No)
+        );
+        if !fine {
+            return Err(format!(
+                "(2) {owner} sold seat {seat} of {flight} to {seller}'s booking {reference}, \
+                 which {seller} has as {status:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// (3) Every transaction ends the same at every participant: a participant commits only
+/// what its coordinator decided to commit, and aborts nothing its coordinator committed.
+/// Once settled, nothing stays prepared, undecided or pending, and every participant of a
+/// committed transaction has committed it.
+fn transactions_end_alike(databases: &Databases<'_>, settled: Settled) -> Checked {
+    for (&participant, db) in databases {
+        let query = "SELECT txn, coordinator, state FROM participant_txns ORDER BY txn";
+        let records = rows(db, participant, query, [], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })?;
+        for (txn, coordinator, state) in records {
+            let decided = decision_of(databases, &txn, &coordinator)?;
+            let fine = match (state.as_str(), decided.as_deref(), settled) {
+                ("committed", Some("committed"), _) => true,
+                ("aborted", Some("committed"), _) | ("committed", _, _) => false,
+                ("aborted", _, _) => true,
+                ("prepared", _, Settled::No) => true,
+                _ => false,
+            };
+            if !fine {
+                return Err(format!(
+                    "(3) {participant} has {txn} {state}; its coordinator {coordinator} has it {decided:?}"
+                ));
+            }
+        }
+    }
+    if settled == Settled::Yes {
+        for (&coordinator, db) in databases {
+            everything_is_decided(db, coordinator, databases)?;
+        }
+    }
+    Ok(())
+}
+
+/// The coordinator's decision of `txn` as it has it, if it has: `coordinator`'s, or — for a
+/// participant's record of a transaction it was only asked about (aborted, so that a late
+/// prepare is refused), which names no coordinator — whichever airline coordinates it.
+fn decision_of(
+    databases: &Databases<'_>,
+    txn: &str,
+    coordinator: &str,
+) -> Result<Option<String>, Violation> {
+    let query = "SELECT state FROM coordinator_txns WHERE txn = ?1";
+    for (&airline, db) in databases {
+        if coordinator.is_empty() || coordinator == airline {
+            let decided = sql(airline, db.query_row(query, [txn], |row| row.get(0)).optional())?;
+            if decided.is_some() {
+                return Ok(decided);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// (3), once settled: `coordinator` has no undecided transaction nor pending booking, and
+/// every participant of each transaction it committed has committed it too.
+fn everything_is_decided(db: &Connection, coordinator: &str, databases: &Databases<'_>) -> Checked {
+    let undecided = "SELECT t.txn, b.reference, t.state, b.status FROM coordinator_txns t
+                     JOIN bookings b ON b.id = t.booking
+                     WHERE t.state = 'started' OR b.status = 'pending' LIMIT 1";
+    let open = rows(db, coordinator, undecided, [], |row| {
+        Ok(format!(
+            "{} of {} ({}, {})",
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?
+        ))
+    })?;
+    if let Some(open) = open.first() {
+        return Err(format!("(3) {coordinator} still has {open} undecided after healing"));
+    }
+    let committed = "SELECT p.txn, p.airline FROM coordinator_participants p
+                     JOIN coordinator_txns t ON t.txn = p.txn
+                     WHERE t.state = 'committed' AND p.airline <> ?1 ORDER BY p.txn, p.airline";
+    let participants = rows(db, coordinator, committed, [coordinator], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let record = "SELECT state FROM participant_txns WHERE txn = ?1";
+    for (txn, participant) in participants {
+        let Some(participant_db) = databases.get(participant.as_str()) else { continue };
+        let state: Option<String> = sql(
+            &participant,
+            participant_db.query_row(record, [&txn], |row| row.get(0)).optional(),
+        )?;
+        if state.as_deref() != Some("committed") {
+            return Err(format!(
+                "(3) {coordinator} committed {txn}; after healing {participant} has it {state:?}"
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -4,8 +4,8 @@
 //! The trace is the story of one run — faults, buyers' calls and their answers, checks — each
 //! line stamped with the simulated time. Two runs of one seed must write the same trace (the
 //! determinism test compares them), and a failing seed prints it. The ledger keeps what the
-//! invariants hold the nodes to: every booking a buyer was told is confirmed, every answer
-//! given for each idempotency key, every cancellation a buyer asked for.
+//! invariants hold the nodes to: every booking a buyer was told is confirmed or failed, every
+//! answer given for each idempotency key, every cancellation a buyer asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -46,6 +46,8 @@ pub struct Ledger {
     pub answers: BTreeMap<KeyAt, Vec<String>>,
     /// Bookings a buyer was told are confirmed, and the buyer.
     pub confirmed: BTreeMap<BookingAt, String>,
+    /// Bookings a buyer was told failed as a whole, and the buyer with the cause.
+    pub failed: BTreeMap<BookingAt, String>,
     /// Bookings a buyer asked to cancel (whether or not an answer came back).
     pub cancelling: BTreeSet<BookingAt>,
     /// Answers that must never be given, as buyers saw them.

@@ -83,7 +83,7 @@ const PLAN: Plan = Plan {
     clients_until: Duration::from_millis(12_000),
     end: Duration::from_millis(20_000),
     check_every: Duration::from_millis(500),
-    buyers: &[Kind::Local, Kind::Local, Kind::Local],
+    buyers: &[Kind::Local, Kind::Local, Kind::Foreign, Kind::Trip],
     purchases: 3,
 };
 
