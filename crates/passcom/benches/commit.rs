@@ -164,10 +164,12 @@ fn baskets(flights: &[Value]) -> (BTreeMap<String, Basket>, BTreeMap<String, Bas
     (shared(singles), shared(pairs))
 }
 
-/// Two airlines' flights a passenger can connect between (interline: 90 minutes at least).
+/// Two airlines' flights a passenger can connect between (interline: 90 minutes at least),
+/// not flying back where the trip began.
 fn connects(first: &Leg, second: &Leg) -> bool {
     let gap = second.departure.duration_since(first.arrival);
     first.airline != second.airline
+        && first.origin != second.destination
         && gap >= SignedDuration::from_mins(90)
         && gap <= SignedDuration::from_hours(8)
 }
@@ -175,7 +177,8 @@ fn connects(first: &Leg, second: &Leg) -> bool {
 /// What a load achieved.
 struct Load {
     purchases: usize,
-    refused: usize,
+    /// Answers other than 201 while measuring, by status and error code.
+    refused: BTreeMap<String, usize>,
     seconds: f64,
     latencies: Vec<Duration>,
 }
@@ -216,10 +219,12 @@ async fn load(
     measuring.store(false, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
-    let mut total = Load { purchases: 0, refused: 0, seconds, latencies: Vec::new() };
+    let mut total = Load { purchases: 0, refused: BTreeMap::new(), seconds, latencies: Vec::new() };
     for (purchases, refused, latencies) in workers.join_all().await {
         total.purchases += purchases;
-        total.refused += refused;
+        for (answer, count) in refused {
+            *total.refused.entry(answer).or_default() += count;
+        }
         total.latencies.extend(latencies);
     }
     total.latencies.sort();
@@ -236,8 +241,8 @@ async fn buy(
     (index, of): (usize, usize),
     measuring: &AtomicBool,
     stop: &AtomicBool,
-) -> (usize, usize, Vec<Duration>) {
-    let (mut purchases, mut refused, mut latencies) = (0, 0, Vec::new());
+) -> (usize, BTreeMap<String, usize>, Vec<Duration>) {
+    let (mut purchases, mut refused, mut latencies) = (0, BTreeMap::new(), Vec::new());
     let mut next = index * 7919;
     while !stop.load(Ordering::Relaxed) {
         let body = &basket[next % basket.len()];
@@ -250,17 +255,24 @@ async fn buy(
             .send()
             .await;
         let took = started.elapsed();
-        let confirmed = matches!(&response, Ok(r) if r.status() == reqwest::StatusCode::CREATED);
-        if let Ok(response) = response {
-            let _ = response.bytes().await;
-        }
+        let answer = match response {
+            Ok(response) => {
+                let status = response.status();
+                let body: Value = response.json().await.unwrap_or_default();
+                match body["error"]["code"].as_str() {
+                    Some(code) => format!("{} {code}", status.as_u16()),
+                    None => status.as_u16().to_string(),
+                }
+            }
+            Err(error) => format!("no answer ({error})"),
+        };
         if measuring.load(Ordering::Relaxed) {
-            match confirmed {
-                true => {
+            match answer.as_str() {
+                "201" => {
                     purchases += 1;
                     latencies.push(took);
                 }
-                false => refused += 1,
+                _ => *refused.entry(answer).or_default() += 1,
             }
         }
     }
@@ -282,11 +294,19 @@ fn markdown(rows: &[(usize, Load, Load)]) -> String {
             percentile(&two.latencies, 0.5),
             percentile(&two.latencies, 0.99),
             two.per_second() / one.per_second().max(1.0),
-            one.refused,
-            two.refused,
+            one.refused.values().sum::<usize>(),
+            two.refused.values().sum::<usize>(),
         ));
     }
     text.push('\n');
+    for (buyers, one, two) in rows {
+        for (kind, load) in [("one-airline", one), ("two-airline", two)] {
+            if !load.refused.is_empty() {
+                text.push_str(&format!("Refused at {buyers} × 3, {kind}: {:?}. ", load.refused));
+            }
+        }
+    }
+    text.push_str("\n\n");
     text.push_str(&common::measured_on());
     text
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::serve::Listener;
+use axum::serve::{Listener, ListenerExt as _};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -188,11 +188,19 @@ pub async fn start(config: Config, options: NodeOptions) -> anyhow::Result<Runni
     let server = tokio::spawn(serve_started(
         node.clone(),
         started,
-        Listeners { http, console },
+        Listeners { http: http.tap_io(no_delay), console },
         async move {
             let _ = stop.await;
         },
     ));
     tracing::info!(airline = %node.airline.id, url = %format!("http://{address}"), console = ?console_address, "serving");
     Ok(RunningNode { node, address, console_address, shutdown, server })
+}
+
+/// Turns Nagle's algorithm off on an accepted connection: an answer goes out as soon as it is
+/// written, instead of waiting for the peer to acknowledge what went before it.
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "cannot turn Nagle's algorithm off");
+    }
 }
