@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { getBooking } from '../../../api/get-booking';
 import { env } from '../../../config/env';
 import { api, toApiError, ApiError, type Schemas } from '../../../lib/api-client';
-import { bookingKeys } from '../../../lib/query-keys';
+import { bookingKeys, itineraryKeys } from '../../../lib/query-keys';
 
 export type BookingRequest = Schemas['BookingBody'];
 export type Booking = Schemas['BookingView'];
@@ -115,7 +115,8 @@ type Variables = { request: BookingRequest; key: string } & Follow;
 
 /**
  * The purchase, followed until decided. Every booking it learns of goes into the cache My trips
- * reads: the pending one at once, the decided one when known, and the list is read again.
+ * reads: the pending one at once, the decided one when known, and the list is read again. When
+ * it ends, however, the search's results are stale (seats sold, an airline found offline).
  */
 export function useCreateBooking() {
   const queryClient = useQueryClient();
@@ -130,6 +131,9 @@ export function useCreateBooking() {
         },
       }),
     onSuccess: ({ booking }) => remember(booking),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: bookingKeys.list() }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: bookingKeys.list() });
+      void queryClient.invalidateQueries({ queryKey: itineraryKeys.all });
+    },
   });
 }
