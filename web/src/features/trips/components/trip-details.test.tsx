@@ -64,6 +64,7 @@ describe('a booking', () => {
     expect(within(screen.getByRole('heading', { level: 1 }).parentElement!).getByText('Não concluída')).toBeInTheDocument();
     expect(screen.queryByText('Compra confirmada! Sua reserva é K7M2QX.')).toBeNull();
     expect(screen.queryByText(/Total pago/)).toBeNull();
+    expect(screen.getByText(/^1 passageiro · Compra iniciada em /)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Cancelar viagem' })).toBeNull();
     expect(within(screen.getByRole('region', { name: 'Histórico' })).getByText('Compra não concluída')).toBeInTheDocument();
     expect(reads).toBe(2);

@@ -54,6 +54,7 @@ export function TripDetails({ reference, justBooked = false, searchHref }: Props
   }
 
   const view = booking.data;
+  const bought = view.status !== 'pending' && view.status !== 'failed';
   const flights = bookedFlights(view);
   const start = flights[0]?.departure ?? view.created_at;
   const airline = (id: string) => airlines.data?.byId.get(id) ?? { id, name: id };
@@ -102,8 +103,12 @@ export function TripDetails({ reference, justBooked = false, searchHref }: Props
         <StatusBadge status={view.status} />
       </header>
       <p className="muted">
-        {formatDate(start, locale)} · {t('trips.passengers', { count: view.passengers.length })} ·{' '}
-        {t('trips.bookedAt', { at: formatInstant(view.created_at, locale) })}
+        {[
+          // A purchase not (yet) made has no flights to date the trip by.
+          ...(flights.length > 0 ? [formatDate(start, locale)] : []),
+          t('trips.passengers', { count: view.passengers.length }),
+          t(bought ? 'trips.bookedAt' : 'trips.startedAt', { at: formatInstant(view.created_at, locale) }),
+        ].join(' · ')}
       </p>
 
       {view.status === 'failed' ? null : (
