@@ -1,7 +1,7 @@
 /**
  * Query keys shared between features: a purchase (booking feature) and My trips (trips
- * feature) read and write the same cached bookings, and a purchase marks the search's results
- * stale, without importing each other.
+ * feature) read and write the same cached bookings, and a purchase drops the search's cached
+ * results, without importing each other.
  */
 export const bookingKeys = {
   all: ['bookings'] as const,
@@ -11,7 +11,7 @@ export const bookingKeys = {
 
 /**
  * Search results. A purchase changes what they say — seats left, an airline found offline —
- * so a purchase that ends, however it ends, marks them stale.
+ * so a purchase that ends, however it ends, drops them.
  */
 export const itineraryKeys = {
   all: ['itineraries'] as const,

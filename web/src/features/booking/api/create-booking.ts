@@ -116,7 +116,9 @@ type Variables = { request: BookingRequest; key: string } & Follow;
 /**
  * The purchase, followed until decided. Every booking it learns of goes into the cache My trips
  * reads: the pending one at once, the decided one when known, and the list is read again. When
- * it ends, however, the search's results are stale (seats sold, an airline found offline).
+ * it ends, however it ends, the cached search results are dropped: they are known to be out of
+ * date (seats sold, an airline found offline), and shown again while asked again they would
+ * offer, for a moment, a trip that cannot be bought.
  */
 export function useCreateBooking() {
   const queryClient = useQueryClient();
@@ -133,7 +135,7 @@ export function useCreateBooking() {
     onSuccess: ({ booking }) => remember(booking),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: bookingKeys.list() });
-      void queryClient.invalidateQueries({ queryKey: itineraryKeys.all });
+      queryClient.removeQueries({ queryKey: itineraryKeys.all });
     },
   });
 }
