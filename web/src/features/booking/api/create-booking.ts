@@ -40,7 +40,11 @@ export async function createBooking(request: BookingRequest, idempotencyKey: str
   return { booking: data, pending: response.status === 202 || data.status === 'pending' };
 }
 
-/** A failed booking's failure as the error its purchase would have been answered with at once. */
+/**
+ * A failed booking's failure as the error its purchase would have been answered with at once.
+ * The node answers that error with its cause's status (409, 404 or 503); the app reads only the
+ * code, so 409 stands for all of them here.
+ */
 export function purchaseFailure(booking: Booking): ApiError {
   const failure = booking.failure ?? { code: 'purchase_failed', message: 'the purchase failed' };
   return new ApiError(409, failure.code, failure.message, { reference: booking.reference });
