@@ -2,48 +2,26 @@
  * The purchase journeys in a real browser against real nodes: search, seats, buy, the
  * confirmation, My trips, cancel.
  *
- * - One airline (passes today): a Rumos flight bought at Rumos, two passengers, seats chosen.
+ * - One airline: a Rumos flight bought at Rumos, two passengers, seats chosen.
  * - Three airlines: the original's chain Rio Branco → Maceió → Manaus → Macapá on Giro, Boreal
- *   and Rumos, bought at Rumos. It needs purchases across airlines (issue 5, the two-phase
- *   commit), written against the contract. Until that lands a node answers 404
- *   `flight_not_found` for another airline's flight; the test checks this first and, only in
- *   that case, is skipped with a note saying so. PASSCOM_E2E_CROSS_AIRLINE=1 makes it run (and
- *   fail) regardless.
+ *   and Rumos, bought at Rumos in one purchase (the two-phase commit): confirmed with every
+ *   leg, each owner keeping its record of its seat under Rumos's booking reference, and every
+ *   owner's seat released when the customer cancels.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { call, customer, tomorrow, uniqueUsername } from './support/api';
+import { ownerRecords, uniqueUsername } from './support/api';
 import { expectNoAxeViolations, launch, open, visible, type Session } from './support/browser';
-import { startNetwork, type Network } from './support/network';
+import { startNetwork, type AirlineId, type Network } from './support/network';
 import { register, search, tripCard } from './support/pages';
 
 let network: Network;
 let browser: Browser;
-/** Whether this node sells other airlines' flights (issue 5); null until probed. */
-let sellsOtherAirlines: boolean | null = null;
 
 beforeAll(async () => {
   [network, browser] = await Promise.all([startNetwork(), launch()]);
-  sellsOtherAirlines = await probeSalesAcrossAirlines(network.node('rumos').url);
 });
-
-/**
- * Buys one seat of a Giro flight at Rumos, through the API, and cancels it: false only when
- * Rumos knows the flight but answers `flight_not_found` (purchases across airlines not built).
- */
-async function probeSalesAcrossAirlines(base: string): Promise<boolean> {
-  const flight = `GI1001-${tomorrow()}`;
-  const known = await call(base, 'GET', `/flights/${flight}`);
-  if (known.status !== 200) throw new Error(`Rumos does not know ${flight}: ${JSON.stringify(known)}`);
-  const token = await customer(base, uniqueUsername('probe'));
-  const bought = await call(base, 'POST', '/bookings', { token, body: { flights: [flight], passengers: [{ name: 'Sonda' }] } });
-  if (bought.status === 404 && (bought.body.error as { code?: string } | undefined)?.code === 'flight_not_found') return false;
-  if (bought.status === 201 || bought.status === 202) {
-    await call(base, 'POST', `/bookings/${String(bought.body.reference)}/cancel`, { token });
-  }
-  return true;
-}
 
 afterAll(async () => {
   await browser?.close();
@@ -132,12 +110,7 @@ describe('buying a trip', () => {
     await session.context.close();
   });
 
-  it('across three airlines: the original chain Rio Branco → Macapá departing 05:00–07:00 tomorrow', async (context) => {
-    if (sellsOtherAirlines === false && process.env.PASSCOM_E2E_CROSS_AIRLINE !== '1') {
-      context.skip(
-        'Rumos does not sell other airlines\' flights yet (404 flight_not_found): purchases across airlines are issue 5. Run with PASSCOM_E2E_CROSS_AIRLINE=1 to run it anyway.',
-      );
-    }
+  it('across three airlines: the original chain Rio Branco → Macapá departing 05:00–07:00 tomorrow', async () => {
     const session = await open(browser, network.node('rumos').url);
     const { page } = session;
     await register(page, uniqueUsername('bruno'), 'Bruno Lima');
@@ -154,11 +127,43 @@ describe('buying a trip', () => {
     // Seat maps of Giro's and Boreal's flights come from their owners, through Rumos.
     await visible(page.locator('section.seat-leg').nth(2).locator('button.seat--free').first());
     expect(await page.locator('section.seat-leg').count()).toBe(3);
+    const flights = await page.locator('section.seat-leg').evaluateAll((legs) => legs.map((leg) => leg.getAttribute('data-flight') ?? ''));
+    const owners: AirlineId[] = ['giro', 'boreal', 'rumos'];
     const seats = await chooseSeats(page, 1);
     await page.getByRole('button', { name: /^Comprar por R\$/ }).click();
 
     const reference = await expectConfirmation(session, seats);
+    // Every leg, each with its owner's badge.
+    const legs = page.locator('section.booked-flight');
+    expect(await legs.count()).toBe(3);
+    for (const [index, name] of ['Giro', 'Boreal', 'Rumos'].entries()) {
+      expect(await legs.nth(index).textContent()).toContain(name);
+    }
+    const tickets = await page.locator('td.ticket-number').allTextContents();
+
+    // Each owner's own record of its seat, cross-referenced to Rumos's booking.
+    for (const [index, flight] of flights.entries()) {
+      const records = await ownerRecords(network.node(owners[index]!).url, flight);
+      const record = records.find((r) => r.reference === reference);
+      expect(record, `${owners[index]}'s record of ${flight}`).toMatchObject({
+        seat: seats[index]![0],
+        state: 'sold',
+        passenger: 'Bruno Lima',
+        seller: 'rumos',
+        ticket_number: tickets[index],
+      });
+    }
+
     await seeInMyTripsAndCancel(session, reference);
+    // Cancelling released the seat at every owner.
+    for (const [index, flight] of flights.entries()) {
+      await expect
+        .poll(async () => (await ownerRecords(network.node(owners[index]!).url, flight)).some((r) => r.reference === reference), {
+          timeout: 15_000,
+          interval: 250,
+        })
+        .toBe(false);
+    }
     await session.context.close();
   });
 });

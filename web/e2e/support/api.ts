@@ -1,4 +1,5 @@
 /** The node's API called directly by tests: another buyer, or checking what the page did. */
+import { ADMIN_TOKEN } from './network';
 
 export type Json = Record<string, unknown>;
 
@@ -34,4 +35,14 @@ export function tomorrow(): string {
 /** A username no other test run used. */
 export function uniqueUsername(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** An owner's record of one seat of its flight (`GET /admin/flights/{id}/segments`). */
+export type OwnerRecord = { seat: string; state: string; passenger: string; ticket_number: string; seller: string; reference?: string | null; txn: string };
+
+/** What the flight's owner (at `base`) records of the seats held or sold on it. */
+export async function ownerRecords(base: string, flight: string): Promise<OwnerRecord[]> {
+  const answer = await call(base, 'GET', `/admin/flights/${flight}/segments`, { token: ADMIN_TOKEN });
+  if (answer.status !== 200) throw new Error(`segments of ${flight}: ${JSON.stringify(answer)}`);
+  return answer.body.segments as OwnerRecord[];
 }

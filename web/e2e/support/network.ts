@@ -29,6 +29,13 @@ export type Network = {
   dir: string;
   /** Takes `airline` offline the way an operator would: `shutdown` on its console. */
   shutdown: (airline: AirlineId) => Promise<void>;
+  /**
+   * Stops `airline`'s process where it stands (SIGSTOP), like a machine that hangs: its
+   * connections stay open and nothing answers, until `thaw`.
+   */
+  freeze: (airline: AirlineId) => void;
+  /** Lets a frozen process go on (SIGCONT). */
+  thaw: (airline: AirlineId) => void;
   stop: () => Promise<void>;
 };
 
@@ -36,6 +43,17 @@ type Options = {
   airlines?: readonly AirlineId[];
   /** Extra `[limits]` keys, e.g. a short session timeout. */
   limits?: Record<string, number>;
+  /** `[network]` keys replacing the tests' defaults (fast heartbeats). */
+  network?: Record<string, number>;
+  /** `[commit]` keys: the timing of purchases across airlines. */
+  commit?: Record<string, number>;
+};
+
+/** The tests' `[network]` timing: heartbeats every second, so that offline shows quickly. */
+const networkDefaults: Record<string, number> = {
+  heartbeat_interval_ms: 1000,
+  heartbeat_timeout_ms: 800,
+  replication_retry_ms: 200,
 };
 
 const running = new Set<ChildProcess>();
@@ -71,10 +89,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-function config(airline: AirlineId, dir: string, http: number, console: number, peers: string, limits: Record<string, number>): string {
-  const extra = Object.entries(limits)
+/** TOML lines `key = value`. */
+function keys(table: Record<string, number>): string {
+  return Object.entries(table)
     .map(([key, value]) => `${key} = ${value}`)
     .join('\n');
+}
+
+function config(airline: AirlineId, dir: string, http: number, console: number, peers: string, options: Options): string {
   return `[airline]
 id = "${airline}"
 
@@ -95,12 +117,13 @@ memory_kib = 1024
 iterations = 1
 
 [limits]
-${extra}
+${keys(options.limits ?? {})}
 
 [network]
-heartbeat_interval_ms = 1000
-heartbeat_timeout_ms = 800
-replication_retry_ms = 200
+${keys({ ...networkDefaults, ...options.network })}
+
+[commit]
+${keys(options.commit ?? {})}
 
 [console]
 listen = "127.0.0.1:${console}"
@@ -156,7 +179,7 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
       })
       .join('\n');
     const file = join(dir, `${airline}.toml`);
-    writeFileSync(file, config(airline, join(dir, airline), own.http, own.console, peers, options.limits ?? {}));
+    writeFileSync(file, config(airline, join(dir, airline), own.http, own.console, peers, options));
     const log = join(dir, `${airline}.log`);
     const child = spawn(binary, ['serve', '--config', file], {
       env: nodeEnvironment(),
@@ -184,10 +207,17 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
       await consoleCommands(target.consolePort, [`auth ${ADMIN_TOKEN}`, 'shutdown']);
       await exited(target.process, 15_000);
     },
+    freeze: (airline) => {
+      node(airline).process.kill('SIGSTOP');
+    },
+    thaw: (airline) => {
+      node(airline).process.kill('SIGCONT');
+    },
     stop: async () => {
       await Promise.all(
         Object.values(nodes).map(async (n) => {
           if (n.process.exitCode === null && n.process.signalCode === null) {
+            n.process.kill('SIGCONT'); // a frozen process would not act on SIGTERM
             n.process.kill('SIGTERM');
             if (!(await exited(n.process, 12_000))) n.process.kill('SIGKILL');
           }
@@ -224,7 +254,7 @@ export async function startNetwork(options: Options = {}): Promise<Network> {
       .map((n) => `--- ${n.airline} (exit ${n.process.exitCode ?? n.process.signalCode ?? 'running'}):\n${tail(n.log)}`)
       .join('\n');
     await network.stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`, { cause: error });
   }
   return network;
 }

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { session } from '../lib/session';
-import { referenceRoutes } from '../testing/fixtures';
+import { chain, itinerary, referenceRoutes, seatMap } from '../testing/fixtures';
 import { apiError, mockApi } from '../testing/mock-api';
 import { logIn, renderApp } from '../testing/render';
 
@@ -50,6 +50,35 @@ describe('the app', () => {
     expect(await screen.findByText('Você saiu da sua conta.')).toBeInTheDocument();
     expect(mock.callsTo('POST /api/v1/auth/logout')).toHaveLength(1);
     expect(session.token()).toBeNull();
+  });
+
+  it('asks the search again after a purchase, never showing the old results: a trip refused for an offline airline shows not bookable', async () => {
+    const user = userEvent.setup();
+    logIn();
+    const mock = mockApi({
+      ...referenceRoutes,
+      'GET /api/v1/me': { body: me },
+      'GET /api/v1/itineraries': async () => {
+        if (mock.callsTo('GET /api/v1/itineraries').length < 2) return { body: { itineraries: [itinerary(chain)] } };
+        // The search asked again takes a moment: long enough to see what shows meanwhile.
+        await new Promise((r) => setTimeout(r, 300));
+        return { body: { itineraries: [itinerary(chain, { bookable: false, offline_airlines: ['boreal'] })] } };
+      },
+      'GET /api/v1/flights/:id/seats': ({ params }) => ({ body: seatMap(params.id ?? '') }),
+      'GET /api/v1/flights/:id': ({ params }) => ({ body: chain.find((leg) => leg.id === params.id) }),
+      'POST /api/v1/bookings': apiError(503, 'airline_unavailable', { airline: 'boreal' }),
+    });
+    renderApp('/?from=RBR&to=MCP&date=2026-12-01&pax=1');
+    await user.click(await screen.findByRole('link', { name: /^Escolher a viagem/ }));
+    for (const box of await screen.findAllByRole('checkbox', { name: 'Escolher por mim' })) await user.click(box);
+    await user.click(screen.getByRole('button', { name: /^Comprar por/ }));
+    await user.click(await screen.findByRole('link', { name: 'Buscar outra viagem' }));
+    // Never the old results, not even while the search is asked again.
+    await screen.findByRole('heading', { name: 'Para onde você vai?' });
+    expect(screen.queryByRole('link', { name: /^Escolher a viagem/ })).toBeNull();
+    expect(await screen.findByText('Indisponível: Boreal fora do ar no momento.')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /^Escolher a viagem/ })).toBeNull();
+    expect(mock.callsTo('GET /api/v1/itineraries')).toHaveLength(2);
   });
 
   it('switches to English and remembers the choice', async () => {

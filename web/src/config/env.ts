@@ -10,6 +10,12 @@ export const env = {
   networkRefreshMs: 3_000,
   /** How often a pending booking is read again until its outcome is known. */
   pendingPollMs: 1_000,
+  /**
+   * How long the checkout follows a pending purchase before it leaves it to the booking's own
+   * page (which goes on following it): the airlines decide in seconds unless one of them is
+   * unreachable, and then the commit protocol gives up on it long before this.
+   */
+  pendingFollowMs: 30_000,
   /** Page size of "My trips". */
   tripsPageSize: 20,
 } as const;

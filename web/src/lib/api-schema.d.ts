@@ -54,6 +54,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/flights/{id}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This airline's record of the segments on one of its flights: every seat held or sold,
+         *     with the passenger, the ticket, and the seller's booking it belongs to.
+         */
+        get: operations["segments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/airlines": {
         parameters: {
             query?: never;
@@ -416,7 +436,10 @@ export interface components {
              * @example K7M2QX
              */
             reference: string;
-            /** @description `confirmed`, `pending` or `cancelled`. */
+            /**
+             * @description `confirmed`, `pending` (the purchase across airlines is not decided yet), `cancelled` or
+             *     `failed` (nothing was bought; `failure` says why).
+             */
             status: string;
             /** @description Passengers. */
             passengers: components["schemas"]["PassengerView"][];
@@ -433,6 +456,7 @@ export interface components {
             created_at: string;
             /** @description Every change, oldest first. */
             history: components["schemas"]["HistoryView"][];
+            failure?: components["schemas"]["FailureView"] | null;
         };
         /** @description A seat layout. */
         CabinBody: {
@@ -484,6 +508,13 @@ export interface components {
              */
             current_version?: number | null;
         };
+        /** @description Why a purchase failed. */
+        FailureView: {
+            /** @description The error code the purchase was answered with, such as `seat_unavailable`. */
+            code: string;
+            /** @description A sentence for people. */
+            message: string;
+        };
         /** @description Changes to a flight; absent fields stay. */
         FlightEditBody: {
             /** @description New departure (same local date). */
@@ -502,6 +533,30 @@ export interface components {
             flights: components["schemas"]["FlightView"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             next_cursor?: string | null;
+        };
+        /** @description The segments on one flight. */
+        FlightSegmentList: {
+            /** @description The flight. */
+            flight: string;
+            /** @description By seat. */
+            segments: components["schemas"]["FlightSegmentView"][];
+        };
+        /** @description The operating airline's record of one seat on one of its flights. */
+        FlightSegmentView: {
+            /** @description The seat. */
+            seat: string;
+            /** @description `sold`, or `held` while its purchase is being decided. */
+            state: string;
+            /** @description The passenger's name. */
+            passenger: string;
+            /** @description The ticket this airline issued. */
+            ticket_number: string;
+            /** @description The airline that sold it. */
+            seller: string;
+            /** @description The seller's booking reference, once sold. */
+            reference?: string | null;
+            /** @description The transaction that holds or sold it. */
+            txn: string;
         };
         /** @description A flight. */
         FlightView: {
@@ -1004,6 +1059,46 @@ export interface operations {
             };
             /** @description `version_mismatch` */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Flight id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlightSegmentList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `flight_not_found` (not one of this airline's flights) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -97,31 +97,47 @@ export function seatMap(flightId: string, taken: string[] = [], rows = 4): SeatM
   };
 }
 
-export function booking(reference: string, legs: Flight[], passengers: string[], status = 'confirmed'): Booking {
+/**
+ * A booking of `legs` for `passengers`, as the API shows it in `status`: a `pending` or `failed`
+ * one has no segments yet (the airlines have not sold anything); a failed one says why.
+ */
+export function booking(
+  reference: string,
+  legs: Flight[],
+  passengers: string[],
+  status = 'confirmed',
+  failure: Booking['failure'] = status === 'failed' ? { code: 'seat_unavailable', message: 'seat_unavailable (mock)' } : undefined,
+): Booking {
   let serial = 0;
+  const sold = status !== 'pending' && status !== 'failed';
+  const history = [{ at: '2026-11-26T12:00:00Z', event: 'pending', detail: 'purchase started; asking the airlines to hold the seats' }];
+  if (status !== 'pending') history.push({ at: '2026-11-26T12:00:01Z', event: status === 'failed' ? 'purchase_failed' : status, detail: 'mock' });
   return {
     reference,
     status,
     passengers: passengers.map((name) => ({ name })),
-    segments: legs.flatMap((leg, l) =>
-      passengers.map((passenger, p) => ({
-        flight: leg.id,
-        airline: leg.airline,
-        origin: leg.origin,
-        destination: leg.destination,
-        departure: leg.departure,
-        arrival: leg.arrival,
-        passenger,
-        seat: `${l + 1}${'ABCD'[p]}`,
-        ticket_number: `77100000000${String(++serial).padStart(2, '0')}`,
-        price: leg.price,
-        status: status === 'pending' ? 'confirmed' : status,
-      })),
-    ),
+    segments: sold
+      ? legs.flatMap((leg, l) =>
+          passengers.map((passenger, p) => ({
+            flight: leg.id,
+            airline: leg.airline,
+            origin: leg.origin,
+            destination: leg.destination,
+            departure: leg.departure,
+            arrival: leg.arrival,
+            passenger,
+            seat: `${l + 1}${'ABCD'[p]}`,
+            ticket_number: `77100000000${String(++serial).padStart(2, '0')}`,
+            price: leg.price,
+            status,
+          })),
+        )
+      : [],
     total_price: legs.reduce((sum, leg) => sum + leg.price, 0) * passengers.length,
     currency: 'BRL',
     created_at: '2026-11-26T12:00:00Z',
-    history: [{ at: '2026-11-26T12:00:00Z', event: status, detail: 'mock' }],
+    history,
+    ...(failure ? { failure } : {}),
   };
 }
 

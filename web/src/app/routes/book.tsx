@@ -17,13 +17,14 @@ export function BookRoute() {
   const flights = (query.get('flights') ?? '').split(',').filter(Boolean);
   const passengers = Number(query.get('passengers') ?? '1');
   const back = query.get('back') ?? '';
+  const results = `${paths.search}${back.startsWith('?') ? back : ''}`;
   const valid =
     flights.length > 0 && flights.length <= FLIGHTS_MAX && Number.isInteger(passengers) && passengers >= 1 && passengers <= PASSENGERS_MAX;
 
   return (
     <div className="page">
       <p>
-        <Link to={`${paths.search}${back.startsWith('?') ? back : ''}`}>← {t('book.backToSearch')}</Link>
+        <Link to={results}>← {t('book.backToSearch')}</Link>
       </p>
       <h1>{t('book.title')}</h1>
       {!valid ? (
@@ -34,6 +35,7 @@ export function BookRoute() {
           flightIds={flights}
           passengers={passengers}
           defaultName={me.data?.name}
+          searchHref={results}
           onBooked={({ booking }) => void navigate(paths.trip(booking.reference), { state: { justBooked: true } })}
         />
       )}

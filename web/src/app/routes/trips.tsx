@@ -25,7 +25,7 @@ export function TripRoute() {
       <p>
         <Link to={paths.trips}>← {t('trips.back')}</Link>
       </p>
-      <TripDetails key={reference} reference={reference.toUpperCase()} justBooked={justBooked} />
+      <TripDetails key={reference} reference={reference.toUpperCase()} justBooked={justBooked} searchHref={paths.search} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { Booking } from './api/get-booking';
+import type { Booking } from '../../api/get-booking';
 
 type Segment = Booking['segments'][number];
 

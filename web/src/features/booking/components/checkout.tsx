@@ -1,15 +1,15 @@
 /**
  * Buying a trip: passengers' names, a seat per passenger on each flight (chosen on the seat
- * map, or "choose for me"), the total, and the purchase — with its progress, and what to do
- * when a seat was taken meanwhile or an airline went offline.
+ * map, or "choose for me"), the total, and the purchase — with its progress (followed while
+ * the airlines decide), and, when it bought nothing, why and what to do next.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import { useAirlines } from '../../../api/get-airlines';
 import { TripMap } from '../../../components/map/trip-map';
 import { AirlineBadge } from '../../../components/ui/airline-badge';
-import { describeError, ErrorMessage } from '../../../components/ui/error-message';
+import { ErrorMessage } from '../../../components/ui/error-message';
 import { TextField } from '../../../components/ui/field';
 import { Loading } from '../../../components/ui/loading';
 import { LocalTime } from '../../../components/ui/local-time';
@@ -17,10 +17,11 @@ import { Notice } from '../../../components/ui/notice';
 import { ApiError } from '../../../lib/api-client';
 import { daysBetween, formatDate, formatDuration, formatList, formatMoney } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { newIdempotencyKey, useCreateBooking, type BookingRequest, type Purchase } from '../api/create-booking';
+import { boughtNothing, newIdempotencyKey, useCreateBooking, type BookingRequest, type Purchase } from '../api/create-booking';
 import { useFlights, type Flight } from '../api/get-flight';
 import { seatMapKey, useSeatMaps, type SeatMap as SeatMapView } from '../api/get-seat-map';
 import { chooseSeats, isFree } from '../seats';
+import { PurchaseProblem } from './purchase-problem';
 import { SeatMap } from './seat-map';
 
 type Props = {
@@ -28,12 +29,14 @@ type Props = {
   passengers: number;
   /** The customer's own name, proposed for the first passenger. */
   defaultName?: string;
+  /** Where "search for another trip" goes: the results the customer came from. */
+  searchHref: string;
   onBooked: (purchase: Purchase) => void;
 };
 
 type LegChoice = { auto: boolean; seats: (string | null)[]; active: number };
 
-export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props) {
+export function Checkout({ flightIds, passengers, defaultName, searchHref, onBooked }: Props) {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const flights = useFlights(flightIds);
@@ -45,7 +48,13 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
     flightIds.map(() => ({ auto: false, seats: Array.from({ length: passengers }, () => null), active: 0 })),
   );
   const [tried, setTried] = useState(false);
+  /** The reference of the purchase's booking while the airlines have not decided (202). */
+  const [waiting, setWaiting] = useState<string | null>(null);
   const lastRequest = useRef<{ body: string; key: string } | null>(null);
+  const following = useRef<AbortController | null>(null);
+  const seatsHeading = useRef<HTMLHeadingElement>(null);
+  // Leaving the page stops following a pending purchase; My trips shows how it ends.
+  useEffect(() => () => following.current?.abort(), []);
 
   if (flights.some((f) => f.isPending)) return <Loading />;
   const failed = flights.find((f) => f.isError);
@@ -91,6 +100,10 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
     return { ...body, seats: seats as string[][] };
   };
 
+  /** Reads the seat maps again: of `flight`, or of every flight of the trip. */
+  const rereadSeatMaps = (flight?: string) =>
+    void queryClient.invalidateQueries({ queryKey: flight ? seatMapKey(flight) : ['seat-map'] });
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
@@ -100,42 +113,31 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
     // The same request again (after a network failure, say) keeps its key, so it cannot buy twice.
     const key = lastRequest.current?.body === text ? lastRequest.current.key : newIdempotencyKey();
     lastRequest.current = { body: text, key };
+    following.current?.abort();
+    const follow = new AbortController();
+    following.current = follow;
+    setWaiting(null);
     purchase.mutate(
-      { request: body, key },
+      { request: body, key, signal: follow.signal, onPending: (booking) => setWaiting(booking.reference) },
       {
         onSuccess: (result) => onBooked(result),
         onError: (error) => {
-          if (error instanceof ApiError && error.code === 'seat_unavailable') {
-            const flight = error.detail('flight');
-            void queryClient.invalidateQueries({ queryKey: flight ? seatMapKey(flight) : ['seat-map'] });
-          }
+          // A purchase that bought nothing is over: trying again is a new purchase, with a new
+          // key (the old one would only answer the same refusal again).
+          if (boughtNothing(error)) lastRequest.current = null;
+          if (error instanceof ApiError && error.code === 'seat_unavailable') rereadSeatMaps(error.detail('flight'));
         },
       },
     );
   };
 
-  const flightNumber = (id: string | undefined) => legs.find((leg) => leg.id === id)?.flight_number ?? id ?? '';
-  const problem = purchase.error ? purchaseProblem(purchase.error) : null;
-  function purchaseProblem(error: Error): string {
-    if (!(error instanceof ApiError)) return describeError(error, t);
-    const flight = flightNumber(error.detail('flight'));
-    switch (error.code) {
-      case 'seat_unavailable':
-        return t('book.seatTakenMeanwhile', { flight });
-      case 'airline_unavailable': {
-        const id = error.detail('airline') ?? '';
-        return t('book.airlineOffline', { airline: airline(id).name ?? id });
-      }
-      case 'flight_cancelled':
-        return t('book.flightCancelled', { flight });
-      case 'flight_departed':
-        return t('book.flightDeparted', { flight });
-      case 'flight_not_found':
-        return t('book.flightNotFound');
-      default:
-        return error.status === 0 ? describeError(error, t) : t('book.failed', { message: error.message });
-    }
-  }
+  const chooseOtherSeats = () => {
+    purchase.reset();
+    rereadSeatMaps();
+    seatsHeading.current?.focus();
+  };
+
+  const flightNumber = (id: string) => legs.find((leg) => leg.id === id)?.flight_number ?? id;
 
   return (
     <form className="checkout" onSubmit={submit} noValidate aria-busy={purchase.isPending}>
@@ -179,7 +181,9 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
       </section>
 
       <section className="checkout__seats" aria-labelledby="checkout-seats">
-        <h2 id="checkout-seats">{t('book.seats')}</h2>
+        <h2 id="checkout-seats" ref={seatsHeading} tabIndex={-1}>
+          {t('book.seats')}
+        </h2>
         {legs.map((leg, index) => {
           const map = maps[index];
           const choice = choices[index];
@@ -243,13 +247,22 @@ export function Checkout({ flightIds, passengers, defaultName, onBooked }: Props
             <dd>{formatMoney(total, locale)}</dd>
           </div>
         </dl>
-        {problem ? <Notice tone="error">{problem}</Notice> : null}
+        {purchase.error ? (
+          <PurchaseProblem
+            error={purchase.error}
+            flightNumber={flightNumber}
+            airlineName={(id) => airline(id).name ?? id}
+            seatsChosen={purchase.variables?.request.seats !== undefined}
+            searchHref={searchHref}
+            onChooseSeats={chooseOtherSeats}
+          />
+        ) : null}
         {purchase.isPending ? (
           <div className="progress" role="status" aria-live="polite">
             <span className="spinner" aria-hidden="true" />
             <div>
               <p>{t('book.buying', { airlines: airlineNames })}</p>
-              <p className="muted">{t('book.buyingHint')}</p>
+              <p className="muted">{waiting ? t('book.waiting', { reference: waiting }) : t('book.buyingHint')}</p>
             </div>
           </div>
         ) : null}

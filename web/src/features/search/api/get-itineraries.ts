@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { api, unwrap, type Schemas } from '../../../lib/api-client';
+import { itineraryKeys } from '../../../lib/query-keys';
 
 export type Itinerary = Schemas['ItineraryView'];
 export type Flight = Schemas['FlightView'];
@@ -38,7 +39,7 @@ export async function getItineraries(params: SearchParams): Promise<Itinerary[]>
 
 export const itinerariesQuery = (params: SearchParams) =>
   queryOptions({
-    queryKey: ['itineraries', params],
+    queryKey: itineraryKeys.search(params),
     queryFn: () => getItineraries(params),
     // Seats and airlines' status change; a search a minute old is asked again.
     staleTime: 60_000,

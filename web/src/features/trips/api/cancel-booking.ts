@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '../../../lib/api-client';
 import { bookingKeys } from '../../../lib/query-keys';
-import type { Booking } from './get-booking';
+import type { Booking } from '../../../api/get-booking';
 
 /**
  * `POST /bookings/{reference}/cancel`: releases every seat at every airline; 409

@@ -20,6 +20,9 @@ export function useBookings() {
     queryFn: ({ pageParam }) => getBookings(pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? null,
+    // A purchase still pending shows how it ends without a reload.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.bookings.some((booking) => booking.status === 'pending')) ? env.pendingPollMs : false,
     staleTime: 0,
   });
 }

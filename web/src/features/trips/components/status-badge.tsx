@@ -1,7 +1,7 @@
 import { useI18n } from '../../../lib/i18n';
 import type { MessageKey } from '../../../lib/messages';
 
-const known = ['confirmed', 'pending', 'cancelled', 'flight_cancelled'] as const;
+const known = ['confirmed', 'pending', 'failed', 'cancelled', 'flight_cancelled'] as const;
 
 /** A booking's or segment's status in words and colour. */
 export function StatusBadge({ status }: { status: string }) {

@@ -34,22 +34,56 @@ describe('a booking', () => {
     });
     renderWithProviders(<TripDetails reference="K7M2QX" justBooked />);
     expect(await screen.findByText(/Estamos aguardando a confirmação das companhias/)).toBeInTheDocument();
+    // No seats are sold yet, and a purchase still being decided cannot be cancelled.
+    expect(screen.getByText('Os assentos e bilhetes aparecem aqui assim que todas as companhias confirmarem.')).toBeInTheDocument();
+    expect(within(screen.getByRole('heading', { level: 1 }).parentElement!).getByText('Aguardando confirmação')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancelar viagem' })).toBeNull();
     expect(await screen.findByText('Compra confirmada! Sua reserva é K7M2QX.', {}, { timeout: 5_000 })).toBeInTheDocument();
     expect(reads).toBe(3);
     expect(screen.queryByText(/Estamos aguardando/)).toBeNull();
+    expect(screen.getAllByRole('region', { name: /→/ })).toHaveLength(3);
+    expect(screen.getByRole('button', { name: 'Cancelar viagem' })).toBeInTheDocument();
   });
 
-  it('that stays unconfirmed says the purchase did not go through', async () => {
+  it('pending, then failed: says the purchase did not go through, why, and that nothing was charged', async () => {
     let reads = 0;
     mockApi({
       ...referenceRoutes,
       'GET /api/v1/bookings/:reference': () => {
         reads += 1;
-        return { body: booking('K7M2QX', chain, ['Ana'], reads < 2 ? 'pending' : 'cancelled') };
+        const failure = { code: 'airline_unavailable', message: 'boreal cannot be reached now; nothing was bought, try again later' };
+        return { body: booking('K7M2QX', chain, ['Ana'], reads < 2 ? 'pending' : 'failed', failure) };
       },
     });
-    renderWithProviders(<TripDetails reference="K7M2QX" justBooked />);
-    expect(await screen.findByText(/A compra não foi concluída/, {}, { timeout: 5_000 })).toBeInTheDocument();
+    renderWithProviders(<TripDetails reference="K7M2QX" justBooked searchHref="/" />);
+    expect(await screen.findByText(/Estamos aguardando a confirmação das companhias/)).toBeInTheDocument();
+    const notice = (await screen.findByText('A compra não foi concluída e nenhum assento foi vendido.', {}, { timeout: 5_000 })).closest('[role="alert"]')!;
+    expect(notice).toHaveTextContent('Uma das companhias da viagem não pôde ser contatada.');
+    expect(notice).toHaveTextContent('Nada foi cobrado.');
+    expect(within(notice as HTMLElement).getByRole('link', { name: 'Buscar outra viagem' })).toHaveAttribute('href', '/');
+    expect(within(screen.getByRole('heading', { level: 1 }).parentElement!).getByText('Não concluída')).toBeInTheDocument();
+    expect(screen.queryByText('Compra confirmada! Sua reserva é K7M2QX.')).toBeNull();
+    expect(screen.queryByText(/Total pago/)).toBeNull();
+    expect(screen.getByText(/^1 passageiro · Compra iniciada em /)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancelar viagem' })).toBeNull();
+    expect(within(screen.getByRole('region', { name: 'Histórico' })).getByText('Compra não concluída')).toBeInTheDocument();
+    expect(reads).toBe(2);
+  });
+
+  it.each([
+    ['seat_unavailable', 'Um dos assentos escolhidos foi ocupado por outra pessoa enquanto a compra era confirmada.'],
+    ['flight_cancelled', 'Um dos voos desta viagem foi cancelado pela companhia.'],
+    ['flight_departed', 'Um dos voos desta viagem já partiu.'],
+    ['flight_not_found', 'Um dos voos desta viagem não está mais à venda.'],
+    ['purchase_interrupted', 'A compra foi interrompida antes que todas as companhias confirmassem.'],
+  ])('failed with %s: says why in words', async (code, reason) => {
+    mockApi({
+      ...referenceRoutes,
+      'GET /api/v1/bookings/:reference': { body: booking('K7M2QX', chain, ['Ana'], 'failed', { code, message: `${code} (mock)` }) },
+    });
+    renderWithProviders(<TripDetails reference="K7M2QX" />);
+    expect(await screen.findByText(reason)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancelar viagem' })).toBeNull();
   });
 
   it('can be cancelled after a confirmation', async () => {
@@ -91,6 +125,48 @@ describe('a booking', () => {
 });
 
 describe('the list of trips', () => {
+  it('shows a failed purchase with why and a pending one until the airlines decide', async () => {
+    const { TripList } = await import('./trip-list');
+    let reads = 0;
+    const failure = { code: 'flight_cancelled', message: 'flight BO1001-2026-12-01 is cancelled' };
+    mockApi({
+      ...referenceRoutes,
+      'GET /api/v1/bookings': () => {
+        reads += 1;
+        return {
+          body: {
+            bookings: [
+              booking('PPPPPP', chain, ['Ana'], reads < 2 ? 'pending' : 'confirmed'),
+              booking('FFFFFF', chain, ['Ana', 'Bia'], 'failed', failure),
+              booking('CCCCCC', chain, ['Ana']),
+            ],
+            next_cursor: null,
+          },
+        };
+      },
+    });
+    renderWithProviders(<TripList tripHref={(r) => `/trips/${r}`} searchHref="/" />);
+    const row = async (reference: string) => (await screen.findByRole('link', { name: new RegExp(reference) })).closest('li')!;
+
+    const failed = await row('FFFFFF');
+    expect(within(failed).getByText('Não concluída')).toBeInTheDocument();
+    expect(failed).toHaveTextContent('Um dos voos desta viagem foi cancelado pela companhia.');
+    expect(failed).toHaveTextContent('2 passageiros · Nada foi cobrado.');
+    expect(failed).not.toHaveTextContent('R$');
+
+    const pending = await row('PPPPPP');
+    expect(within(pending).getByText('Aguardando confirmação')).toBeInTheDocument();
+    expect(pending).toHaveTextContent('Aguardando a confirmação das companhias.');
+    expect(pending).toHaveTextContent('1 passageiro · R$ 950,00');
+
+    expect(within(await row('CCCCCC')).getByText('Confirmada')).toBeInTheDocument();
+    // The list is read again while a purchase is pending, and stops once it is decided.
+    await waitFor(() => expect(within(pending).getByText('Confirmada')).toBeInTheDocument(), { timeout: 5_000 });
+    expect(pending).toHaveTextContent('RBR → MCP');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(reads).toBe(2);
+  });
+
   it('pages with "load more"', async () => {
     const user = userEvent.setup();
     const { TripList } = await import('./trip-list');

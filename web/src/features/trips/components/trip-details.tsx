@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 
 import { useAirlines } from '../../../api/get-airlines';
+import { useBooking } from '../../../api/get-booking';
 import { TripMap } from '../../../components/map/trip-map';
 import { AirlineBadge } from '../../../components/ui/airline-badge';
 import { describeError, ErrorMessage } from '../../../components/ui/error-message';
@@ -11,7 +13,7 @@ import { ApiError } from '../../../lib/api-client';
 import { daysBetween, formatDate, formatInstant, formatMoney } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { useCancelBooking } from '../api/cancel-booking';
-import { useBooking } from '../api/get-booking';
+import { failureReason } from '../failure';
 import { bookedFlights } from '../segments';
 import { StatusBadge } from './status-badge';
 
@@ -19,10 +21,16 @@ type Props = {
   reference: string;
   /** The customer arrives from buying it: say how the purchase went. */
   justBooked?: boolean;
+  /** Where "search for another trip" goes, offered when the purchase failed. */
+  searchHref?: string;
 };
 
-/** One booking: its flights, seats and tickets, its history, and cancelling it. */
-export function TripDetails({ reference, justBooked = false }: Props) {
+/**
+ * One booking: its flights, seats and tickets, its history, and cancelling it. A pending one
+ * is read again until the airlines decide; a failed one says why nothing was bought. Only a
+ * confirmed booking can be cancelled.
+ */
+export function TripDetails({ reference, justBooked = false, searchHref }: Props) {
   const { t, locale } = useI18n();
   const booking = useBooking(reference);
   const airlines = useAirlines();
@@ -46,10 +54,11 @@ export function TripDetails({ reference, justBooked = false }: Props) {
   }
 
   const view = booking.data;
+  const bought = view.status !== 'pending' && view.status !== 'failed';
   const flights = bookedFlights(view);
   const start = flights[0]?.departure ?? view.created_at;
   const airline = (id: string) => airlines.data?.byId.get(id) ?? { id, name: id };
-  const events = ['confirmed', 'cancelled', 'pending', 'flight_cancelled'] as const;
+  const events = ['confirmed', 'cancelled', 'pending', 'purchase_failed', 'seats_released', 'flight_cancelled'] as const;
   const eventName = (event: string) => {
     const known = events.find((e) => e === event);
     return known ? t(`trips.event.${known}`) : event;
@@ -72,7 +81,18 @@ export function TripDetails({ reference, justBooked = false }: Props) {
       {(justBooked || wasPending) && view.status === 'confirmed' ? (
         <Notice tone="success">{t('trips.confirmedBanner', { reference: view.reference })}</Notice>
       ) : null}
-      {wasPending && view.status === 'cancelled' ? <Notice tone="error">{t('trips.failedBanner')}</Notice> : null}
+      {view.status === 'failed' ? (
+        <div className="notice notice--error" role="alert">
+          <p className="purchase-problem__title">{t('trips.failedBanner')}</p>
+          <p>{failureReason(view, t)}</p>
+          <p>{t('purchase.nothingCharged')}</p>
+          {searchHref ? (
+            <Link className="button button--small" to={searchHref}>
+              {t('purchase.searchAgain')}
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
       {cancel.isSuccess ? <Notice tone="success">{t('trips.cancelled')}</Notice> : null}
 
       <header className="trip-details__head">
@@ -83,59 +103,68 @@ export function TripDetails({ reference, justBooked = false }: Props) {
         <StatusBadge status={view.status} />
       </header>
       <p className="muted">
-        {formatDate(start, locale)} · {t('trips.passengers', { count: view.passengers.length })} ·{' '}
-        {t('trips.bookedAt', { at: formatInstant(view.created_at, locale) })}
+        {[
+          // A purchase not (yet) made has no flights to date the trip by.
+          ...(flights.length > 0 ? [formatDate(start, locale)] : []),
+          t('trips.passengers', { count: view.passengers.length }),
+          t(bought ? 'trips.bookedAt' : 'trips.startedAt', { at: formatInstant(view.created_at, locale) }),
+        ].join(' · ')}
       </p>
 
-      <div className="trip-details__body">
-        <section aria-labelledby="trip-segments" className="trip-details__segments">
-          <h2 id="trip-segments">{t('trips.segments')}</h2>
-          {flights.map((flight) => (
-            <section key={flight.flight} className="card booked-flight" aria-label={`${flight.number} ${flight.origin} → ${flight.destination}`}>
-              <h3 className="booked-flight__head">
-                <AirlineBadge airline={airline(flight.airline)} />
-                <span>{flight.number}</span>
-                <span className="leg__route">
-                  <LocalTime at={flight.departure} dayOffset={daysBetween(start, flight.departure)} /> {flight.origin}
-                  <span aria-hidden="true"> → </span>
-                  <span className="visually-hidden"> – </span>
-                  <LocalTime at={flight.arrival} dayOffset={daysBetween(start, flight.arrival)} /> {flight.destination}
-                </span>
-              </h3>
-              <div className="table-scroll">
-                <table className="segments">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('trips.passenger')}</th>
-                      <th scope="col">{t('trips.seat')}</th>
-                      <th scope="col">{t('trips.ticket')}</th>
-                      <th scope="col">{t('trips.segmentStatus')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {flight.segments.map((segment) => (
-                      <tr key={segment.ticket_number}>
-                        <td>{segment.passenger}</td>
-                        <td className="seat-number">{segment.seat}</td>
-                        <td className="ticket-number">{segment.ticket_number}</td>
-                        <td>
-                          <StatusBadge status={segment.status} />
-                        </td>
+      {view.status === 'failed' ? null : (
+        <div className="trip-details__body">
+          <section aria-labelledby="trip-segments" className="trip-details__segments">
+            <h2 id="trip-segments">{t('trips.segments')}</h2>
+            {view.status === 'pending' ? <p className="muted">{t('trips.pendingSegments')}</p> : null}
+            {flights.map((flight) => (
+              <section key={flight.flight} className="card booked-flight" aria-label={`${flight.number} ${flight.origin} → ${flight.destination}`}>
+                <h3 className="booked-flight__head">
+                  <AirlineBadge airline={airline(flight.airline)} />
+                  <span>{flight.number}</span>
+                  <span className="leg__route">
+                    <LocalTime at={flight.departure} dayOffset={daysBetween(start, flight.departure)} /> {flight.origin}
+                    <span aria-hidden="true"> → </span>
+                    <span className="visually-hidden"> – </span>
+                    <LocalTime at={flight.arrival} dayOffset={daysBetween(start, flight.arrival)} /> {flight.destination}
+                  </span>
+                </h3>
+                <div className="table-scroll">
+                  <table className="segments">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('trips.passenger')}</th>
+                        <th scope="col">{t('trips.seat')}</th>
+                        <th scope="col">{t('trips.ticket')}</th>
+                        <th scope="col">{t('trips.segmentStatus')}</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-          ))}
-          <p className="trip-details__total">
-            {t('trips.total')}: <strong>{formatMoney(view.total_price, locale)}</strong>
-          </p>
-        </section>
-        <aside className="trip-details__map card">
-          <TripMap legs={flights.map((f) => ({ origin: f.origin, destination: f.destination, airline: f.airline, flight: f.number }))} />
-        </aside>
-      </div>
+                    </thead>
+                    <tbody>
+                      {flight.segments.map((segment) => (
+                        <tr key={segment.ticket_number}>
+                          <td>{segment.passenger}</td>
+                          <td className="seat-number">{segment.seat}</td>
+                          <td className="ticket-number">{segment.ticket_number}</td>
+                          <td>
+                            <StatusBadge status={segment.status} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+            ))}
+            <p className="trip-details__total">
+              {view.status === 'pending' ? t('book.total') : t('trips.total')}: <strong>{formatMoney(view.total_price, locale)}</strong>
+            </p>
+          </section>
+          {flights.length > 0 ? (
+            <aside className="trip-details__map card">
+              <TripMap legs={flights.map((f) => ({ origin: f.origin, destination: f.destination, airline: f.airline, flight: f.number }))} />
+            </aside>
+          ) : null}
+        </div>
+      )}
 
       <section aria-labelledby="trip-history" className="card">
         <h2 id="trip-history">{t('trips.history')}</h2>

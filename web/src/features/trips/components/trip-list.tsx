@@ -5,6 +5,7 @@ import { Loading } from '../../../components/ui/loading';
 import { formatDate, formatMoney, localTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { useBookings } from '../api/get-bookings';
+import { failureReason } from '../failure';
 import { bookedFlights } from '../segments';
 import { StatusBadge } from './status-badge';
 
@@ -14,7 +15,10 @@ type Props = {
   searchHref: string;
 };
 
-/** The customer's bookings, newest first, with more on demand. */
+/**
+ * The customer's bookings, newest first, with more on demand. A pending one (no flights yet)
+ * says it awaits the airlines and is read again until decided; a failed one says why.
+ */
 export function TripList({ tripHref, searchHref }: Props) {
   const { t, locale } = useI18n();
   const bookings = useBookings();
@@ -55,9 +59,14 @@ export function TripList({ tripHref, searchHref }: Props) {
                   · {formatDate(first.departure, locale)} · {localTime(first.departure)}
                 </p>
               ) : null}
+              {booking.status === 'pending' ? <p className="trip__note">{t('trips.pendingShort')}</p> : null}
+              {booking.status === 'failed' ? <p className="trip__note trip__note--failed">{failureReason(booking, t)}</p> : null}
               <p className="muted">
-                {t('trips.passengers', { count: booking.passengers.length })} · {flights.map((f) => f.number).join(', ')} ·{' '}
-                {formatMoney(booking.total_price, locale)}
+                {[
+                  t('trips.passengers', { count: booking.passengers.length }),
+                  ...(flights.length > 0 ? [flights.map((f) => f.number).join(', ')] : []),
+                  booking.status === 'failed' ? t('purchase.nothingCharged') : formatMoney(booking.total_price, locale),
+                ].join(' · ')}
               </p>
             </li>
           );
