@@ -1333,7 +1333,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `flight_not_found` */
+            /** @description `flight_not_found` (with `reference` when an owner did not know the flight: the purchase failed as a whole) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,7 +1342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `seat_unavailable` (naming the flight), `flight_cancelled`, `flight_departed` */
+            /** @description `seat_unavailable` (naming the flight), `flight_cancelled`, `flight_departed`; with `reference` when a purchase across airlines failed as a whole (the booking is `failed`, nothing was bought on any flight, and this key answers the same again: a new attempt needs a new key) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1360,7 +1360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `airline_unavailable` (naming the airline) */
+            /** @description `airline_unavailable` (naming the airline): known offline, nothing started — or, with `reference`, it stopped answering and the purchase failed as a whole; `purchase_interrupted` (with `reference`): the seller restarted before deciding */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,7 +1432,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled */
+            /** @description Cancelled (again: unchanged); a `failed` booking has nothing to cancel and is answered as it is */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1459,7 +1459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `flight_departed`: a flight of the booking has left */
+            /** @description `flight_departed`: a flight of the booking has left; `booking_pending`: its purchase is not decided yet */
             409: {
                 headers: {
                     [name: string]: unknown;

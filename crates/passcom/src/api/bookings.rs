@@ -50,10 +50,10 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
         (status = 201, description = "Confirmed on every flight", body = BookingView),
         (status = 202, description = "Outcome not known yet (`pending`): read the booking later", body = BookingView),
         (status = 401, description = "`unauthenticated`, `session_expired`", body = ErrorBody),
-        (status = 404, description = "`flight_not_found`", body = ErrorBody),
-        (status = 409, description = "`seat_unavailable` (naming the flight), `flight_cancelled`, `flight_departed`", body = ErrorBody),
+        (status = 404, description = "`flight_not_found` (with `reference` when an owner did not know the flight: the purchase failed as a whole)", body = ErrorBody),
+        (status = 409, description = "`seat_unavailable` (naming the flight), `flight_cancelled`, `flight_departed`; with `reference` when a purchase across airlines failed as a whole (the booking is `failed`, nothing was bought on any flight, and this key answers the same again: a new attempt needs a new key)", body = ErrorBody),
         (status = 422, description = "`idempotency_key_reused`, `connection_too_short`, `flights_not_connected`, `seat_not_on_flight`, `too_many_passengers`…", body = ErrorBody),
-        (status = 503, description = "`airline_unavailable` (naming the airline)", body = ErrorBody),
+        (status = 503, description = "`airline_unavailable` (naming the airline): known offline, nothing started — or, with `reference`, it stopped answering and the purchase failed as a whole; `purchase_interrupted` (with `reference`): the seller restarted before deciding", body = ErrorBody),
     ))]
 pub async fn create(
     State(node): State<Arc<Node>>,
@@ -226,10 +226,10 @@ pub async fn get(
 #[utoipa::path(post, path = "/bookings/{reference}/cancel", tag = "bookings", security(("bearer" = [])),
     params(("reference" = String, Path, description = "Booking reference")),
     responses(
-        (status = 200, description = "Cancelled", body = BookingView),
+        (status = 200, description = "Cancelled (again: unchanged); a `failed` booking has nothing to cancel and is answered as it is", body = BookingView),
         (status = 401, description = "`unauthenticated`, `session_expired`", body = ErrorBody),
         (status = 404, description = "`booking_not_found`", body = ErrorBody),
-        (status = 409, description = "`flight_departed`: a flight of the booking has left", body = ErrorBody),
+        (status = 409, description = "`flight_departed`: a flight of the booking has left; `booking_pending`: its purchase is not decided yet", body = ErrorBody),
     ))]
 pub async fn cancel(
     State(node): State<Arc<Node>>,
