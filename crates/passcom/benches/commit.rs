@@ -299,14 +299,19 @@ fn markdown(rows: &[(usize, Load, Load)]) -> String {
         ));
     }
     text.push('\n');
+    let mut refusals = String::new();
     for (buyers, one, two) in rows {
         for (kind, load) in [("one-airline", one), ("two-airline", two)] {
             if !load.refused.is_empty() {
-                text.push_str(&format!("Refused at {buyers} × 3, {kind}: {:?}. ", load.refused));
+                refusals
+                    .push_str(&format!("Refused at {buyers} × 3, {kind}: {:?}. ", load.refused));
             }
         }
     }
-    text.push_str("\n\n");
+    if !refusals.is_empty() {
+        text.push_str(&refusals);
+        text.push_str("\n\n");
+    }
     text.push_str(&common::measured_on());
     text
 }
