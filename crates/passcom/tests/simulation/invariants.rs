@@ -281,13 +281,11 @@ fn sold_seats_belong_to_confirmed_bookings(db: &Connection, airline: &str) -> Ch
 /// (4) Every booking a buyer was told is confirmed is still there, confirmed — or cancelled,
 /// if that buyer asked — at its seller, across crashes and restarts.
 fn confirmed_bookings_are_kept(db: &Connection, airline: &str, ledger: &Ledger) -> Checked {
-    let query = "SELECT status FROM bookings WHERE reference = ?1";
     for ((seller, reference), buyer) in &ledger.confirmed {
         if seller != airline {
             continue;
         }
-        let status: Option<String> =
-            sql(airline, db.query_row(query, [reference], |row| row.get(0)).optional())?;
+        let status = booking_status(db, airline, reference)?;
         let cancelling = ledger.cancelling.contains(&(seller.clone(), reference.clone()));
         match status.as_deref() {
             Some("confirmed") => {}
@@ -302,16 +300,24 @@ fn confirmed_bookings_are_kept(db: &Connection, airline: &str, ledger: &Ledger) 
     Ok(())
 }
 
+/// The status of booking `reference` at `airline`, if it has it.
+fn booking_status(
+    db: &Connection,
+    airline: &str,
+    reference: &str,
+) -> Result<Option<String>, Violation> {
+    let query = "SELECT status FROM bookings WHERE reference = ?1";
+    sql(airline, db.query_row(query, [reference], |row| row.get(0)).optional())
+}
+
 /// (4), for failures: every booking a buyer was told failed — nothing bought on any leg —
 /// stays failed at its seller.
 fn failed_bookings_stay_failed(db: &Connection, airline: &str, ledger: &Ledger) -> Checked {
-    let query = "SELECT status FROM bookings WHERE reference = ?1";
     for ((seller, reference), told) in &ledger.failed {
         if seller != airline {
             continue;
         }
-        let status: Option<String> =
-            sql(airline, db.query_row(query, [reference], |row| row.get(0)).optional())?;
+        let status = booking_status(db, airline, reference)?;
         if status.as_deref() != Some("failed") {
             return Err(format!(
                 "(4) {airline}: booking {reference}, told failed to {told}, is {status:?}"
