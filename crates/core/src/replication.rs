@@ -15,8 +15,11 @@
 //! the network's version vector.
 //!
 //! - **Push.** When its log grows, the owner pushes the new range to each online peer
-//!   ([`Publisher`]): one push in flight per peer, later changes coalesced into the next push.
-//!   The replica answers with its position, which tells the owner where to continue.
+//!   ([`Publisher`]): one push in flight per peer, later changes coalesced into the next push,
+//!   and pushes to one peer at least `push_interval_ms` apart, so that under a stream of sales
+//!   a push carries many changes instead of each change costing a signed call and a write at
+//!   every peer. The replica answers with its position, which tells the owner where to
+//!   continue.
 //! - **Apply.** A [`Replica`] applies a batch only if it continues its position
 //!   (`after ≤ position < up_to`); a batch ending at or before its position is stale and ignored;
 //!   one starting after it leaves a gap, and makes it *pull*, as does a log head beyond its
@@ -75,11 +78,18 @@ pub struct Limits {
     pub retry_ms: u64,
     /// Most log entries one pull or push covers.
     pub batch_entries_max: u64,
+    /// Least time between the starts of two pushes to one peer, milliseconds.
+    pub push_interval_ms: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { request_timeout_ms: 5000, retry_ms: 1000, batch_entries_max: 5000 }
+        Self {
+            request_timeout_ms: 5000,
+            retry_ms: 1000,
+            batch_entries_max: 5000,
+            push_interval_ms: 10,
+        }
     }
 }
 
@@ -292,6 +302,8 @@ pub struct Publisher {
     acknowledged: u64,
     online: bool,
     in_flight: Option<Timestamp>,
+    /// When the last push started.
+    pushed_at: Option<Timestamp>,
 }
 
 impl Publisher {
@@ -300,7 +312,7 @@ impl Publisher {
         // The peer's replica position is unknown until it answers a push. Assuming it has
         // everything up to now means a replica that is behind gets only new entries at first,
         // sees the gap, and pulls — which it would do after its next heartbeat anyway.
-        Self { limits, head, acknowledged: head, online: false, in_flight: None }
+        Self { limits, head, acknowledged: head, online: false, in_flight: None, pushed_at: None }
     }
 
     /// Takes `event` into account; returns what to do.
@@ -333,16 +345,30 @@ impl Publisher {
         }
     }
 
-    fn push(&mut self, now: Timestamp) -> Vec<PublisherAction> {
+    /// When the publisher next has a push to make, if it is only waiting for
+    /// `push_interval_ms` to pass: the node steps it with a `Tick` then.
+    pub fn due(&self) -> Option<Timestamp> {
+        match self.ready() {
+            true => self.pushed_at.map(|at| at + millis(self.limits.push_interval_ms)),
+            false => None,
+        }
+    }
+
+    /// Whether there is something to push, and nothing to wait for but the push interval.
+    fn ready(&self) -> bool {
         let behind = self.head.saturating_sub(self.acknowledged);
         // A replica far behind pulls pages (or a snapshot) itself; pushing is for what is new.
-        if !self.online
-            || self.in_flight.is_some()
-            || behind == 0
-            || behind > self.limits.batch_entries_max
-        {
+        self.online
+            && self.in_flight.is_none()
+            && behind > 0
+            && behind <= self.limits.batch_entries_max
+    }
+
+    fn push(&mut self, now: Timestamp) -> Vec<PublisherAction> {
+        if !self.ready() || self.due().is_some_and(|due| now < due) {
             return Vec::new();
         }
+        self.pushed_at = Some(now);
         self.in_flight = Some(now + millis(self.limits.request_timeout_ms));
         vec![PublisherAction::Push { after: self.acknowledged, up_to: self.head }]
     }

@@ -8,6 +8,7 @@
 //! Time is a number of milliseconds since the script began (`t=5000`); `advance N` moves it and
 //! ticks the machine.
 
+use std::collections::BTreeMap;
 use std::error::Error;
 use std::fmt::Write as _;
 
@@ -199,7 +200,7 @@ fn batch_argument(command: &Command) -> Result<Batch, Box<dyn Error>> {
 }
 
 fn limits() -> Limits {
-    Limits { request_timeout_ms: 2000, retry_ms: 1000, batch_entries_max: 10 }
+    Limits { request_timeout_ms: 2000, retry_ms: 1000, batch_entries_max: 10, push_interval_ms: 0 }
 }
 
 /// Drives a [`Replica`].
@@ -301,9 +302,13 @@ impl Runner for PublisherRunner {
         let now = at(self.now);
         let output = match command.name.as_str() {
             "start" => {
-                self.machine = Publisher::new(number(command, "head")?, limits());
+                let mut args = command.consume_args();
+                let head = args.take_key("head").ok_or("head= is required")?.parse()?;
+                let push_interval_ms = args.take_key("push_interval").map_or(Ok(0), str::parse)?;
+                self.machine = Publisher::new(head, Limits { push_interval_ms, ..limits() });
                 String::new()
             }
+            "due" => format!("{:?}\n", self.machine.due().map(|due| due.as_millisecond())),
             "advance" => {
                 self.now += first(command)?.parse::<u64>()?;
                 self.step(PublisherEvent::Tick { now: at(self.now) })
@@ -433,6 +438,21 @@ fn yes(seats: u64) -> Vote {
     Vote::Yes { held }
 }
 
+/// Votes cast with the transaction's record: `airline:yes` (one seat) or `airline:no`,
+/// comma-separated.
+fn cast_votes(list: &str) -> Result<BTreeMap<AirlineId, Vote>, Box<dyn Error>> {
+    let cast = |entry: &str| -> Result<(AirlineId, Vote), Box<dyn Error>> {
+        let (airline, vote) = entry.split_once(':').ok_or("voted= takes airline:yes|no")?;
+        let vote = match vote {
+            "yes" => yes(1),
+            "no" => Vote::No { reason: RefusalReason::SeatUnavailable, flight: None },
+            other => return Err(format!("{other} is not a vote").into()),
+        };
+        Ok((AirlineId::parse(airline)?, vote))
+    };
+    list.split(',').filter(|s| !s.is_empty()).map(cast).collect()
+}
+
 impl Runner for CoordinatorRunner {
     type Command = Command;
 
@@ -449,13 +469,11 @@ impl Runner for CoordinatorRunner {
                 self.step(CoordinatorEvent::Tick { now: at(self.now) })
             }
             "begin" => {
-                let participants = airlines(
-                    command
-                        .consume_args()
-                        .take_key("participants")
-                        .ok_or("participants= is required")?,
-                )?;
-                self.step(CoordinatorEvent::Begin { txn: txn()?, participants, now })
+                let mut args = command.consume_args();
+                let participants =
+                    airlines(args.take_key("participants").ok_or("participants= is required")?)?;
+                let voted = cast_votes(args.take_key("voted").unwrap_or(""))?;
+                self.step(CoordinatorEvent::Begin { txn: txn()?, participants, voted, now })
             }
             "vote" => {
                 let mut args = command.consume_args();

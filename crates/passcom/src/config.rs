@@ -127,6 +127,9 @@ pub struct NetworkConfig {
     pub replication_batch_entries_max: u64,
     /// Wait before pulling again after a failed pull.
     pub replication_retry_ms: u64,
+    /// Least time between two pushes of catalog changes to one peer: changes made meanwhile
+    /// travel together.
+    pub replication_push_interval_ms: u64,
     /// Change-log entries kept for replicas to pull; older ones are served as a snapshot.
     pub log_entries_kept: u64,
     /// How often old change-log entries are deleted.
@@ -147,6 +150,7 @@ impl Default for NetworkConfig {
             peer_request_bytes_max: 64 * 1024 * 1024,
             replication_batch_entries_max: 100_000,
             replication_retry_ms: 1000,
+            replication_push_interval_ms: 10,
             log_entries_kept: 1_000_000,
             log_prune_interval_ms: 60_000,
             tick_interval_ms: 50,

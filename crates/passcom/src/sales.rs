@@ -37,7 +37,9 @@ use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
 use crate::commit::Commit;
 use crate::network::Network;
-use crate::store::{CustomerId, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId};
+use crate::store::{
+    Begun, CustomerId, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId,
+};
 
 /// How many booking references to draw before giving up (with 2³⁰ references, a collision
 /// is rare; eight in a row means something else is wrong).
@@ -237,14 +239,14 @@ impl Sales {
         let participants: Vec<AirlineId> = owners.keys().cloned().collect();
         for _ in 0..REFERENCE_ATTEMPTS_MAX {
             let order = order();
-            let pending = match self.store.begin_purchase(order.clone(), participants.clone()).await
-            {
-                Err(StoreError::ReferenceTaken(_)) => continue,
-                Ok(Purchased::Created(booking)) => booking,
-                Ok(Purchased::Replayed(booking)) => return replayed(booking),
-                Err(error) => return Err(error.into()),
-            };
-            let answer = self.context.commit.coordinate(order, owners).await;
+            let (pending, vote) =
+                match self.store.begin_purchase(order.clone(), participants.clone()).await {
+                    Err(StoreError::ReferenceTaken(_)) => continue,
+                    Ok(Begun::Created { booking, vote }) => (booking, vote),
+                    Ok(Begun::Replayed(booking)) => return replayed(booking),
+                    Err(error) => return Err(error.into()),
+                };
+            let answer = self.context.commit.coordinate(order, owners, vote).await;
             let wait = Duration::from_millis(self.context.commit.config().purchase_wait_ms);
             return match tokio::time::timeout(wait, answer).await {
                 Ok(Ok(booking)) => decided(booking),

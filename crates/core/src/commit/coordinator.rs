@@ -76,6 +76,10 @@ pub enum CoordinatorEvent {
         txn: TxnId,
         /// Its participants.
         participants: Vec<AirlineId>,
+        /// Votes cast in the write that recorded the transaction: the coordinator's own
+        /// airline, on its own legs. Those participants get no prepare, and their part of the
+        /// decision is applied in the write that records it: they are not told either.
+        voted: BTreeMap<AirlineId, Vote>,
         /// Now.
         now: Timestamp,
     },
@@ -187,6 +191,10 @@ pub enum CoordinatorAction {
 #[derive(Debug, Clone)]
 struct Txn {
     participants: Vec<AirlineId>,
+    /// Participants sent a prepare: those the decision must reach. (Not the coordinator's own
+    /// airline when its records carry its vote and its part of the decision; nobody when the
+    /// votes cast with the record decided already.)
+    asked: BTreeSet<AirlineId>,
     phase: Phase,
 }
 
@@ -228,8 +236,8 @@ impl Coordinator {
     /// Takes `event` into account; returns what to do, in order.
     pub fn step(&mut self, event: CoordinatorEvent) -> Vec<CoordinatorAction> {
         match event {
-            CoordinatorEvent::Begin { txn, participants, now } => {
-                self.begin(txn, participants, now)
+            CoordinatorEvent::Begin { txn, participants, voted, now } => {
+                self.begin(txn, participants, voted, now)
             }
             CoordinatorEvent::Voted { txn, participant, vote, now: _ } => {
                 self.voted(txn, participant, vote)
@@ -254,28 +262,33 @@ impl Coordinator {
         &mut self,
         txn: TxnId,
         participants: Vec<AirlineId>,
+        voted: BTreeMap<AirlineId, Vote>,
         now: Timestamp,
     ) -> Vec<CoordinatorAction> {
         if self.txns.contains_key(&txn) {
             return Vec::new();
         }
         let deadline = now + millis(self.timing.prepare_timeout_ms);
-        let actions = participants
-            .iter()
-            .map(|participant| CoordinatorAction::SendPrepare {
-                txn: txn.clone(),
-                participant: participant.clone(),
-            })
-            .collect();
-        self.txns.insert(
-            txn,
-            Txn { participants, phase: Phase::Preparing { votes: BTreeMap::new(), deadline } },
-        );
+        let phase = Phase::Preparing { votes: BTreeMap::new(), deadline };
+        let entry = Txn { participants: participants.clone(), asked: BTreeSet::new(), phase };
+        self.txns.insert(txn.clone(), entry);
+        let mut actions = Vec::new();
+        for (participant, vote) in &voted {
+            actions.extend(self.voted(txn.clone(), participant.clone(), vote.clone()));
+        }
+        let Some(Txn { asked, phase: Phase::Preparing { .. }, .. }) = self.txns.get_mut(&txn)
+        else {
+            return actions; // decided by the votes cast already: no prepare goes out
+        };
+        for participant in participants.into_iter().filter(|p| !voted.contains_key(p)) {
+            asked.insert(participant.clone());
+            actions.push(CoordinatorAction::SendPrepare { txn: txn.clone(), participant });
+        }
         actions
     }
 
     fn voted(&mut self, txn: TxnId, participant: AirlineId, vote: Vote) -> Vec<CoordinatorAction> {
-        let Some(Txn { participants, phase: Phase::Preparing { votes, .. } }) =
+        let Some(Txn { participants, phase: Phase::Preparing { votes, .. }, .. }) =
             self.txns.get_mut(&txn)
         else {
             return Vec::new(); // decided already: a late or duplicated vote changes nothing
@@ -320,7 +333,11 @@ impl Coordinator {
         if !matches!(entry.phase, Phase::Recording { outcome: recording } if recording == outcome) {
             return Vec::new();
         }
-        let waiting: BTreeSet<AirlineId> = entry.participants.iter().cloned().collect();
+        let waiting = entry.asked.clone();
+        if waiting.is_empty() {
+            self.txns.remove(&txn);
+            return vec![CoordinatorAction::Finished { txn }];
+        }
         let backoff_ms = self.timing.backoff(None);
         entry.phase = Phase::Telling {
             outcome,
@@ -355,10 +372,9 @@ impl Coordinator {
         match decided {
             // Begun, never decided: nobody can have been told "commit", so abort.
             None => {
-                self.txns.insert(
-                    txn.clone(),
-                    Txn { participants, phase: Phase::Recording { outcome: Outcome::Aborted } },
-                );
+                let phase = Phase::Recording { outcome: Outcome::Aborted };
+                let asked = participants.iter().cloned().collect();
+                self.txns.insert(txn.clone(), Txn { participants, asked, phase });
                 vec![CoordinatorAction::Record {
                     txn,
                     outcome: Outcome::Aborted,
@@ -378,7 +394,8 @@ impl Coordinator {
                     retry_at: now + millis(backoff_ms),
                     backoff_ms,
                 };
-                self.txns.insert(txn.clone(), Txn { participants, phase });
+                let asked = waiting.clone();
+                self.txns.insert(txn.clone(), Txn { participants, asked, phase });
                 tell(&txn, outcome, &waiting)
             }
         }

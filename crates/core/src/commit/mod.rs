@@ -13,8 +13,11 @@
 //! # Protocol
 //!
 //! 1. **Begin.** The coordinator durably records the transaction — its id, its participants,
-//!    and the pending booking — before anything else. Then [`CoordinatorEvent::Begin`].
-//! 2. **Prepare.** A [`Prepare`] goes to every participant at once. A participant, in one local
+//!    and the pending booking — before anything else. When the seller owns legs of the trip,
+//!    the same write prepares them, as a participant would (below), and its vote comes with
+//!    [`CoordinatorEvent::Begin`].
+//! 2. **Prepare.** A [`Prepare`] goes to every other participant at once (to none if the
+//!    seller's own vote is a no: the transaction aborts at once). A participant, in one local
 //!    write, holds a seat per passenger on each of its legs and records PREPARED with the
 //!    coordinator and the participant list, then votes yes with the seats and the tickets it
 //!    issued; or it votes no (seat taken, flight cancelled or departed) and forgets. It never
@@ -23,9 +26,11 @@
 //!    customer "confirmed". Any no, an unreachable participant, or no vote within
 //!    `prepare_timeout_ms` → ABORT. *No record at the coordinator means ABORT*: a coordinator
 //!    that restarts with a transaction begun but not decided aborts it.
-//! 4. **Tell.** The decision goes to every participant, retried with backoff until each
-//!    acknowledges. A participant durably records COMMITTED (seats sold, its record of the
-//!    segments written) or ABORTED (holds released) before acknowledging.
+//! 4. **Tell.** The decision goes to every participant that was sent a prepare, retried with
+//!    backoff until each acknowledges. A participant durably records COMMITTED (seats sold,
+//!    its record of the segments written) or ABORTED (holds released) before acknowledging.
+//!    The seller's own legs are decided in the write that records the decision: nothing to
+//!    tell. A participant never sent a prepare cannot have prepared, nor receive a late one.
 //! 5. **In doubt.** A prepared participant never releases its holds on its own. If no decision
 //!    arrives within `decision_wait_ms` it asks the coordinator, with backoff; after
 //!    `coordinator_inquiries_max` unanswered questions it asks the other participants too

@@ -13,9 +13,15 @@
 //!   and every write they ask for runs in a task of its own and reports back to the driver's
 //!   inbox, so one slow airline or one slow write never holds up another purchase.
 //!
-//! The seller's own legs go through the very participant code that serves other airlines:
-//! [`Commit::participate`] and [`Commit::apply`] are what the peer API calls, and what the
-//! driver calls directly when the participant is this airline.
+//! The seller's own legs go through the very participant code that serves other airlines —
+//! the store's `prepare` and `decide` — but without a message and without a write of their
+//! own: they are prepared in the write that begins the purchase ([`Store::begin_purchase`]),
+//! whose vote comes with [`Commit::coordinate`], and decided in the write that records the
+//! decision ([`Store::record_decision`]). The seller's own vote never leaves the node and its
+//! decision is applied where it is made, so neither needs a durable write before it. That takes
+//! two of a purchase's writes off the seller's disk, and its own legs never wait for a
+//! message. [`Commit::participate`] and [`Commit::apply`] are what the peer API calls (and the
+//! driver, for this airline, after a restart tells it decisions again).
 //!
 //! Everything the protocol must remember is in the store, written before it is acted on:
 //! the transaction before the prepares go out, the decision before anyone hears it, a
@@ -55,10 +61,12 @@ const INBOX_EVENTS_MAX: usize = 4096;
 
 /// Something for the driver to take into account.
 enum Event {
-    /// A purchase is durably begun: coordinate it, and answer `reply` once it is decided.
+    /// A purchase is durably begun (with this airline's vote on its own legs, if it has
+    /// any): coordinate it, and answer `reply` once it is decided.
     Begin {
         order: Order,
         legs: BTreeMap<AirlineId, Vec<LegRequest>>,
+        vote: Option<Vote>,
         reply: oneshot::Sender<Booking>,
     },
     /// Something happened to a transaction this node coordinates.
@@ -95,20 +103,22 @@ impl Commit {
     }
 
     /// Coordinates a purchase already begun in the store (see
-    /// [`Store::begin_purchase`]): `legs` says which flights each participant holds. The
-    /// answer is the booking once its outcome is recorded — confirmed or failed.
+    /// [`Store::begin_purchase`]): `legs` says which flights each participant holds, `vote` is
+    /// this airline's on its own, cast as the purchase began. The answer is the booking once
+    /// its outcome is recorded — confirmed or failed.
     pub async fn coordinate(
         &self,
         order: Order,
         legs: BTreeMap<AirlineId, Vec<LegRequest>>,
+        vote: Option<Vote>,
     ) -> oneshot::Receiver<Booking> {
         let (reply, answer) = oneshot::channel();
-        self.send(Event::Begin { order, legs, reply }).await;
+        self.send(Event::Begin { order, legs, vote, reply }).await;
         answer
     }
 
     /// Prepares a transaction here, as a participant, and — on a yes — starts waiting for its
-    /// decision. What the peer API's `prepare` and the seller's own legs both go through.
+    /// decision. What the peer API's `prepare` goes through.
     pub async fn participate(&self, prepare: Prepare) -> StoreResult<Vote> {
         let now = self.clock.now();
         let vote = self.store.prepare(prepare.clone(), now).await?;
@@ -270,12 +280,13 @@ impl Driver {
 
     async fn handle(&mut self, event: Event) {
         match event {
-            Event::Begin { order, legs, reply } => {
+            Event::Begin { order, legs, vote, reply } => {
                 let txn = order.txn.clone();
                 let participants = legs.keys().cloned().collect();
+                let voted = vote.map(|vote| (self.this().clone(), vote)).into_iter().collect();
                 self.purchases.insert(txn.clone(), Purchase { order, legs, reply: Some(reply) });
                 let now = self.now();
-                self.coordinator_step(CoordinatorEvent::Begin { txn, participants, now });
+                self.coordinator_step(CoordinatorEvent::Begin { txn, participants, voted, now });
             }
             Event::Coordinator(event) => self.coordinator_step(event),
             Event::Participant(event) => self.participant_step(event),
@@ -306,9 +317,7 @@ impl Driver {
                 CoordinatorAction::SendDecision { txn, participant, outcome } => {
                     self.send_decision(txn, participant, outcome)
                 }
-                CoordinatorAction::Finished { txn } => {
-                    tracing::debug!(%txn, "every participant acknowledged the decision");
-                }
+                CoordinatorAction::Finished { txn } => self.finish(txn),
             }
         }
     }
@@ -447,6 +456,19 @@ impl Driver {
                 }
             };
             node.commit.send(Event::Coordinator(event)).await;
+        });
+    }
+
+    /// Records that nobody more needs telling the decision of `txn` (some participants may
+    /// never have been sent a prepare, and have acknowledged nothing).
+    fn finish(&self, txn: TxnId) {
+        tracing::debug!(%txn, "every participant that had to hear the decision has");
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            if let Err(error) = node.store.finish_coordination(txn.clone()).await {
+                // On restart the decision is told again to those recorded waiting: harmless.
+                tracing::warn!(%txn, %error, "cannot record a transaction finished");
+            }
         });
     }
 

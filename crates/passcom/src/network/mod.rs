@@ -311,6 +311,7 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
         tokio::time::interval(Duration::from_millis(config.log_prune_interval_ms.max(1)));
     let mut heads = node.store.log_head_changes();
     loop {
+        let push_wait = driver.push_wait();
         // Biased, so that the same events are taken in the same order (tokio otherwise starts
         // from a random branch, which the deterministic simulator could not replay). The
         // timers and the log head come before the inbox: each is ready at most once per
@@ -323,6 +324,7 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
                 let head = *heads.borrow_and_update();
                 driver.appended(head);
             }
+            () = sleep_for(push_wait) => driver.push_due(),
             _ = prune.tick() => {
                 if let Err(error) = node.store.prune_log(config.log_entries_kept).await {
                     tracing::warn!(%error, "cannot prune the change log");
@@ -330,6 +332,14 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
             }
             Some(event) = driver.inbox.recv() => driver.handle(event).await,
         }
+    }
+}
+
+/// Sleeps for `wait`; forever when there is nothing to wait for.
+async fn sleep_for(wait: Option<Duration>) {
+    match wait {
+        Some(wait) => tokio::time::sleep(wait).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -360,6 +370,7 @@ impl Driver {
             request_timeout_ms: config.request_timeout_ms,
             retry_ms: config.replication_retry_ms,
             batch_entries_max: config.replication_batch_entries_max,
+            push_interval_ms: config.replication_push_interval_ms,
         };
         let head = node.store.log_head().await?;
         let mut driver = Self {
@@ -474,6 +485,22 @@ impl Driver {
         }
         self.follow_own_log().await;
         self.publish_view();
+    }
+
+    /// How long until a publisher waiting out its push interval is due, if one is.
+    fn push_wait(&self) -> Option<Duration> {
+        let due = self.publishers.values().filter_map(Publisher::due).min()?;
+        let wait = due.duration_since(self.now());
+        Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+    }
+
+    /// Publishers waiting out their push interval may be due: push what they have.
+    fn push_due(&mut self) {
+        let now = self.now();
+        let peers: Vec<AirlineId> = self.publishers.keys().cloned().collect();
+        for peer in peers {
+            self.publisher_step(&peer, PublisherEvent::Tick { now });
+        }
     }
 
     /// The local log grew: push to peers.

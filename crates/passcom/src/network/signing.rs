@@ -113,16 +113,28 @@ impl Refusal {
 }
 
 /// Remembers the nonces of recent requests, to refuse them a second time.
+///
+/// A nonce is kept until its request's timestamp leaves the window; after that the timestamp
+/// alone refuses the request. Expired nonces are dropped a quarter of a window at a time, not
+/// on every request: under load the guard holds tens of thousands of nonces, and sweeping them
+/// all per request showed in profiles.
 pub struct ReplayGuard {
     window_ms: i64,
     started_at: Timestamp,
-    seen: Mutex<HashMap<(AirlineId, String), i64>>,
+    seen: Mutex<Seen>,
+}
+
+/// The nonces a guard remembers, each with when it expires; and when to next drop the expired.
+#[derive(Default)]
+struct Seen {
+    nonces: HashMap<(AirlineId, String), i64>,
+    sweep_at_ms: i64,
 }
 
 impl ReplayGuard {
     /// A guard accepting timestamps within `window_ms` of now and not before `started_at`.
     pub fn new(window_ms: u64, started_at: Timestamp) -> Self {
-        Self { window_ms: window_ms as i64, started_at, seen: Mutex::new(HashMap::new()) }
+        Self { window_ms: window_ms as i64, started_at, seen: Mutex::new(Seen::default()) }
     }
 
     /// Checks the timestamp and nonce of a request from `sender` at `now`, and remembers the
@@ -138,12 +150,15 @@ impl ReplayGuard {
         self.check_time(timestamp_ms, now)?;
         let now_ms = now.as_millisecond();
         let mut seen = self.seen.lock().expect("the replay guard lock is never poisoned");
-        seen.retain(|_, expires| *expires > now_ms);
+        if now_ms >= seen.sweep_at_ms {
+            seen.nonces.retain(|_, expires| *expires > now_ms);
+            seen.sweep_at_ms = now_ms + (self.window_ms / 4).max(1);
+        }
         let key = (sender.clone(), nonce.to_owned());
-        if seen.contains_key(&key) {
+        if seen.nonces.contains_key(&key) {
             return Err(Refusal::Replayed);
         }
-        seen.insert(key, timestamp_ms + self.window_ms);
+        seen.nonces.insert(key, timestamp_ms + self.window_ms);
         Ok(())
     }
 
@@ -205,6 +220,20 @@ mod tests {
         assert_eq!(guard.admit(&id("giro"), "cc", ts + 31_000, now), Err(Refusal::Stale));
         let before_start = start.as_millisecond() - 1;
         assert_eq!(guard.admit(&id("giro"), "dd", before_start, now), Err(Refusal::Stale));
+    }
+
+    #[test]
+    fn expired_nonces_are_dropped() {
+        let start: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
+        let guard = ReplayGuard::new(30_000, start);
+        let remembered = || guard.seen.lock().unwrap().nonces.len();
+        for second in 0..60 {
+            let now = start + jiff::SignedDuration::from_secs(second);
+            let nonce = format!("{second:x}");
+            assert_eq!(guard.admit(&id("giro"), &nonce, now.as_millisecond(), now), Ok(()));
+            assert!(remembered() <= 30 + 30 / 4 + 1, "at {second} s: {} nonces", remembered());
+        }
+        assert!(remembered() >= 30, "nonces still in the window are kept");
     }
 
     #[test]

@@ -163,6 +163,21 @@ pub enum Purchased {
     Replayed(Booking),
 }
 
+/// How a purchase across airlines began in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begun {
+    /// A new transaction and its pending booking; and, when this airline owns legs of the
+    /// trip, its vote on them, cast in the same write.
+    Created {
+        /// The pending booking.
+        booking: Booking,
+        /// This airline's vote as a participant, if it is one.
+        vote: Option<Vote>,
+    },
+    /// The idempotency key was used before for the same request: its booking.
+    Replayed(Booking),
+}
+
 /// What the coordinator decided about a purchase it coordinates, with what that does to the
 /// booking.
 #[derive(Debug, Clone)]
@@ -483,15 +498,18 @@ pub trait Store: Send + Sync + 'static {
     async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()>;
 
     /// Begins a purchase across airlines, as its coordinator: records the pending booking and
-    /// the transaction with its participants, in one write. An idempotency key seen before
-    /// answers its booking as it stands (`Replayed`).
+    /// the transaction with its participants — and, if this airline is one, prepares its own
+    /// legs as [`Store::prepare`] would — in one write. An idempotency key seen before answers
+    /// its booking as it stands (`Replayed`).
     async fn begin_purchase(
         &self,
         order: Order,
         participants: Vec<AirlineId>,
-    ) -> StoreResult<Purchased>;
+    ) -> StoreResult<Begun>;
     /// Records the decision of a transaction this node coordinates and what it does to the
-    /// booking, which it returns. Recording a decided transaction again changes nothing.
+    /// booking, which it returns; in the same write, applies it to this airline's own legs as
+    /// [`Store::decide`] would, if this airline is a participant, and records that part
+    /// acknowledged. Recording a decided transaction again changes nothing.
     async fn record_decision(
         &self,
         txn: TxnId,
@@ -500,6 +518,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Booking>;
     /// Records that `participant` acknowledged the decision of `txn`.
     async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()>;
+    /// Records that the decision of `txn` needs telling to nobody more: every participant
+    /// acknowledged it or was never sent a prepare.
+    async fn finish_coordination(&self, txn: TxnId) -> StoreResult<()>;
     /// The transactions this node coordinates that are undecided, or decided and not
     /// acknowledged by every participant.
     async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>>;
@@ -523,7 +544,8 @@ pub trait Store: Send + Sync + 'static {
     /// decision or that it is undecided; as a participant, its state. A transaction it never
     /// saw is durably recorded aborted before the answer (`Aborted`).
     async fn txn_status(&self, txn: TxnId, at: Timestamp) -> StoreResult<Status>;
-    /// The transactions this node prepared and has no decision for.
+    /// The transactions this node prepared and has no decision for (not those it coordinates:
+    /// its own records decide its part of those).
     async fn in_doubt(&self) -> StoreResult<Vec<InDoubt>>;
     /// Every unfinished transaction, as coordinator and as participant.
     async fn txn_summaries(&self) -> StoreResult<Vec<TxnSummary>>;

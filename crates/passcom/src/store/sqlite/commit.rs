@@ -4,7 +4,7 @@
 //! reordered or retried changes nothing twice (see `passcom_core::commit`).
 
 use jiff::Timestamp;
-use passcom_core::commit::{Outcome, Prepare, RefusalReason, Status, Vote};
+use passcom_core::commit::{LegRequest, Outcome, Prepare, RefusalReason, Status, Vote};
 use passcom_core::{
     AirlineId, Booking, BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber,
 };
@@ -16,19 +16,21 @@ use super::network::log_change;
 use super::seats::{self, HoldRequest, Owner};
 use super::writer::{in_savepoint, internal};
 use crate::store::{
-    Coordination, DecidedBy, Decision, InDoubt, Order, Purchased, Release, SegmentRecord,
-    StoreError, StoreResult, TxnId, TxnSummary,
+    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, Release, SegmentRecord, StoreError,
+    StoreResult, TxnId, TxnSummary,
 };
 
 /// Begins a purchase across airlines: the pending booking and the `started` transaction with
-/// its participants, in one write. An idempotency key seen before answers its booking.
+/// its participants — and this airline's own legs prepared, if it has any — in one write. An
+/// idempotency key seen before answers its booking.
 pub(crate) fn begin(
     connection: &Connection,
+    owner: &Owner,
     order: &Order,
     participants: &[AirlineId],
-) -> StoreResult<Purchased> {
-    if let Some(replayed) = super::replay(connection, order)? {
-        return Ok(replayed);
+) -> StoreResult<Begun> {
+    if let Some(booking) = super::replay(connection, order)? {
+        return Ok(Begun::Replayed(booking));
     }
     let booking = bookings::insert_pending(connection, order, participants)?;
     connection
@@ -41,7 +43,30 @@ pub(crate) fn begin(
     for airline in participants {
         insert.execute(params![order.txn.as_str(), airline.as_str()]).map_err(internal)?;
     }
-    bookings::load(connection, booking).map(Purchased::Created).map_err(internal)
+    let vote = match participants.contains(&owner.airline) {
+        true => Some(prepare(connection, owner, &own_part(owner, order, participants), order.at)?),
+        false => None,
+    };
+    let booking = bookings::load(connection, booking).map_err(internal)?;
+    Ok(Begun::Created { booking, vote })
+}
+
+/// The prepare this airline would send itself for its own legs of `order`.
+fn own_part(owner: &Owner, order: &Order, participants: &[AirlineId]) -> Prepare {
+    let legs = order
+        .legs
+        .iter()
+        .filter(|leg| leg.flight.airline == owner.airline)
+        .map(|leg| LegRequest { flight: leg.flight.id, seats: leg.seats.clone() })
+        .collect();
+    Prepare {
+        txn: order.txn.clone(),
+        coordinator: owner.airline.clone(),
+        reference: order.reference,
+        participants: participants.to_vec(),
+        passengers: order.passengers.clone(),
+        legs,
+    }
 }
 
 /// The booking (internal id) and state of a transaction this node coordinates.
@@ -55,10 +80,12 @@ fn coordinated(connection: &Connection, txn: &TxnId) -> StoreResult<Option<(i64,
 }
 
 /// Records the decision of a transaction this node coordinates, with what it does to the
-/// booking: a commit confirms it with the seats held, an abort marks it failed with its cause.
-/// Deciding what is decided already changes nothing. Returns the booking.
+/// booking: a commit confirms it with the seats held, an abort marks it failed with its cause;
+/// and applies it to this airline's own legs, if it is a participant, which then needs no
+/// telling. Deciding what is decided already changes nothing. Returns the booking.
 pub(crate) fn record_decision(
     connection: &Connection,
+    owner: &Owner,
     txn: &TxnId,
     decision: &Decision,
     at: Timestamp,
@@ -72,16 +99,30 @@ pub(crate) fn record_decision(
             }
             Decision::Abort { cause } => bookings::fail(connection, booking, cause, at)?,
         }
+        let outcome = decision.outcome();
         connection
             .prepare_cached(
                 "UPDATE coordinator_txns SET state = ?2, decided_at = ?3 WHERE txn = ?1",
             )
             .and_then(|mut update| {
-                update.execute(params![txn.as_str(), decision.outcome().as_str(), millis(at)])
+                update.execute(params![txn.as_str(), outcome.as_str(), millis(at)])
             })
             .map_err(internal)?;
+        if participates(connection, txn, &owner.airline)? {
+            let by = DecidedBy::Coordinator(owner.airline.clone());
+            decide(connection, txn, outcome, by, at)?;
+            acknowledge(connection, txn, &owner.airline)?;
+        }
     }
     bookings::load(connection, booking).map_err(internal)
+}
+
+/// Whether `airline` is a participant of `txn`, which this node coordinates.
+fn participates(connection: &Connection, txn: &TxnId, airline: &AirlineId) -> StoreResult<bool> {
+    connection
+        .prepare_cached("SELECT 1 FROM coordinator_participants WHERE txn = ?1 AND airline = ?2")
+        .and_then(|mut select| select.exists(params![txn.as_str(), airline.as_str()]))
+        .map_err(internal)
 }
 
 /// Records that `airline` acknowledged the decision of `txn`.
@@ -95,6 +136,17 @@ pub(crate) fn acknowledge(
             "UPDATE coordinator_participants SET acknowledged = 1 WHERE txn = ?1 AND airline = ?2",
         )
         .and_then(|mut update| update.execute(params![txn.as_str(), airline.as_str()]))
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Records that the decision of `txn` needs telling to nobody more.
+pub(crate) fn finish(connection: &Connection, txn: &TxnId) -> StoreResult<()> {
+    connection
+        .prepare_cached(
+            "UPDATE coordinator_participants SET acknowledged = 1 WHERE txn = ?1 AND acknowledged = 0",
+        )
+        .and_then(|mut update| update.execute([txn.as_str()]))
         .map_err(internal)?;
     Ok(())
 }
@@ -281,11 +333,8 @@ pub(crate) fn decide(
         (Some("committed"), Outcome::Committed) | (Some("aborted"), Outcome::Aborted) => Ok(()),
         (Some("prepared"), Outcome::Committed) => {
             let reference: String = connection
-                .query_row(
-                    "SELECT reference FROM participant_txns WHERE txn = ?1",
-                    [txn.as_str()],
-                    |row| row.get(0),
-                )
+                .prepare_cached("SELECT reference FROM participant_txns WHERE txn = ?1")
+                .and_then(|mut select| select.query_row([txn.as_str()], |row| row.get(0)))
                 .map_err(internal)?;
             seats::sell(connection, txn, &reference)?;
             settle(connection, txn, outcome, &by, at)
@@ -375,7 +424,9 @@ pub(crate) fn status(connection: &Connection, txn: &TxnId, at: Timestamp) -> Sto
 pub(crate) fn in_doubt(connection: &Connection) -> StoreResult<Vec<InDoubt>> {
     connection
         .prepare_cached(
-            "SELECT * FROM participant_txns WHERE state = 'prepared' ORDER BY prepared_at",
+            "SELECT * FROM participant_txns
+             WHERE state = 'prepared' AND txn NOT IN (SELECT txn FROM coordinator_txns)
+             ORDER BY prepared_at",
         )
         .and_then(|mut select| {
             select

@@ -41,7 +41,7 @@ use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
 use self::writer::{Writer, internal};
 use super::{
-    Coordination, Customer, CustomerId, DecidedBy, Decision, FlightPosition, FlightQuery,
+    Begun, Coordination, Customer, CustomerId, DecidedBy, Decision, FlightPosition, FlightQuery,
     FlightRecord, InDoubt, NewCustomer, Order, Page, PeerRecord, Purchased, Release, SeatMap,
     SegmentRecord, Session, Store, StoreError, StoreResult, TxnId, TxnSummary,
 };
@@ -92,7 +92,7 @@ pub enum Synchronous {
 
 impl Synchronous {
     /// The pragma's value.
-    fn pragma(self) -> &'static str {
+    pub(crate) fn pragma(self) -> &'static str {
         match self {
             Synchronous::Full => "FULL",
             Synchronous::Normal => "NORMAL",
@@ -138,11 +138,12 @@ impl SqliteStore {
         let writer = match options.execution {
             Execution::Threads => Writer::start(
                 connection,
+                options.synchronous,
                 options.write_batch_max,
                 options.write_queue_max,
                 after_commit,
             ),
-            Execution::Inline => Writer::inline(connection, after_commit),
+            Execution::Inline => Writer::inline(connection, options.synchronous, after_commit),
         };
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
         Ok(Self { owner, writer, readers, log_head, _checkpointer: checkpointer })
@@ -151,8 +152,8 @@ impl SqliteStore {
 
 /// Holds and sells every seat of `order` and records its booking, in one write.
 fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult<Purchased> {
-    if let Some(replayed) = replay(connection, &order)? {
-        return Ok(replayed);
+    if let Some(booking) = replay(connection, &order)? {
+        return Ok(Purchased::Replayed(booking));
     }
     let mut held = Vec::new();
     for leg in &order.legs {
@@ -173,7 +174,7 @@ fn purchase(connection: &Connection, owner: &Owner, order: Order) -> StoreResult
 
 /// The booking an earlier purchase with the order's idempotency key made, as it stands now;
 /// `IdempotencyKeyReused` if that purchase asked for something else.
-fn replay(connection: &Connection, order: &Order) -> StoreResult<Option<Purchased>> {
+fn replay(connection: &Connection, order: &Order) -> StoreResult<Option<Booking>> {
     let Some(idempotency) = &order.idempotency else { return Ok(None) };
     let earlier = bookings::find_by_idempotency_key(connection, order.customer, &idempotency.key)
         .map_err(internal)?;
@@ -181,7 +182,7 @@ fn replay(connection: &Connection, order: &Order) -> StoreResult<Option<Purchase
     if digest != idempotency.request_digest {
         return Err(StoreError::IdempotencyKeyReused);
     }
-    bookings::load(connection, booking).map(|b| Some(Purchased::Replayed(b))).map_err(internal)
+    bookings::load(connection, booking).map(Some).map_err(internal)
 }
 
 /// Cancels the customer's booking: releases its seats here and records the releases to make
@@ -412,7 +413,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let this_airline = self.owner.airline.clone();
         self.writer
-            .write(move |c| network::apply_replica(c, &this_airline, &owner, &batch, at))
+            .write_deferred(move |c| network::apply_replica(c, &this_airline, &owner, &batch, at))
             .await
     }
 
@@ -432,8 +433,9 @@ impl Store for SqliteStore {
         &self,
         order: Order,
         participants: Vec<AirlineId>,
-    ) -> StoreResult<Purchased> {
-        self.writer.write(move |c| commit::begin(c, &order, &participants)).await
+    ) -> StoreResult<Begun> {
+        let owner = self.owner.clone();
+        self.writer.write(move |c| commit::begin(c, &owner, &order, &participants)).await
     }
 
     async fn record_decision(
@@ -442,11 +444,16 @@ impl Store for SqliteStore {
         decision: Decision,
         at: Timestamp,
     ) -> StoreResult<Booking> {
-        self.writer.write(move |c| commit::record_decision(c, &txn, &decision, at)).await
+        let owner = self.owner.clone();
+        self.writer.write(move |c| commit::record_decision(c, &owner, &txn, &decision, at)).await
     }
 
     async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()> {
-        self.writer.write(move |c| commit::acknowledge(c, &txn, &participant)).await
+        self.writer.write_deferred(move |c| commit::acknowledge(c, &txn, &participant)).await
+    }
+
+    async fn finish_coordination(&self, txn: TxnId) -> StoreResult<()> {
+        self.writer.write_deferred(move |c| commit::finish(c, &txn)).await
     }
 
     async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>> {

@@ -31,7 +31,7 @@ impl r2d2::ManageConnection for ReaderConnections {
         let connection = Connection::open_with_flags(&self.path, flags)?;
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "query_only", true)?;
-        super::schema::configure_planner(&connection)?;
+        super::schema::configure_statements(&connection)?;
         Ok(connection)
     }
 

@@ -257,17 +257,28 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Turns on the query planner stability guarantee on any connection.
+/// How any connection compiles and keeps its statements.
+///
+/// Every statement of the store is prepared once per connection and kept in rusqlite's cache
+/// (`prepare_cached`). That cache keeps 16 statements by default, fewer than a purchase and the
+/// writes around it use: under the two-airline load the writer was evicting and compiling
+/// statements again on almost every write (SQLite's parser was a tenth of its profile). The
+/// cache holds [`STATEMENTS_CACHED_MAX`], more than the store has.
 ///
 /// The bundled SQLite is built with STAT4, under which the planner may look at a bound value
 /// and mark the statement to be compiled again whenever that binding changes. Our statements
 /// are cached and run with new values every time, so they were being recompiled on nearly every
-/// step (profiling showed it as the writer's largest single cost). With QPSG a statement keeps
-/// the plan it was prepared with, which for these indexed point lookups is always the right one.
-pub(crate) fn configure_planner(connection: &Connection) -> rusqlite::Result<()> {
+/// step (profiling showed it as the writer's largest single cost). With the query planner
+/// stability guarantee (QPSG) a statement keeps the plan it was prepared with, which for these
+/// indexed point lookups is always the right one.
+pub(crate) fn configure_statements(connection: &Connection) -> rusqlite::Result<()> {
+    connection.set_prepared_statement_cache_capacity(STATEMENTS_CACHED_MAX);
     connection.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
+
+/// Statements a connection keeps compiled: above the number the store has (about 70).
+const STATEMENTS_CACHED_MAX: usize = 256;
 
 /// Database page size. A purchase touches a few pages at random (the seat's leaf, picked by
 /// flight; the booking reference's leaf) and every page it dirties is written whole to the WAL
@@ -337,7 +348,7 @@ pub(crate) fn configure_writer(
     connection: &Connection,
     options: &SqliteOptions,
 ) -> rusqlite::Result<()> {
-    configure_planner(connection)?;
+    configure_statements(connection)?;
     // Set before the first table exists; a no-op on an existing database.
     connection.pragma_update(None, "page_size", PAGE_BYTES)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
