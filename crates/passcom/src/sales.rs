@@ -326,8 +326,7 @@ impl Sales {
 fn legs_by_owner(legs: &[OrderLeg]) -> BTreeMap<AirlineId, Vec<LegRequest>> {
     let mut owners: BTreeMap<AirlineId, Vec<LegRequest>> = BTreeMap::new();
     for leg in legs {
-        let request = LegRequest { flight: leg.flight.id, seats: leg.seats.clone() };
-        owners.entry(leg.flight.airline.clone()).or_default().push(request);
+        owners.entry(leg.flight.airline.clone()).or_default().push(leg.request());
     }
     owners
 }

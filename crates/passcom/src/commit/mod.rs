@@ -347,10 +347,8 @@ impl Driver {
         };
         let node = self.node.clone();
         tokio::spawn(async move {
-            let vote = match participant == node.airline.id {
-                true => node.commit.participate(prepare).await.map_err(|e| e.to_string()),
-                false => remote_prepare(&node, &participant, &prepare).await,
-            };
+            // Never this airline: its own legs are prepared with the transaction's record.
+            let vote = remote_prepare(&node, &participant, &prepare).await;
             let now = node.clock.now();
             let event = match vote {
                 Ok(vote) => CoordinatorEvent::Voted { txn, participant, vote, now },

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use passcom_core::commit::{AbortCause, Outcome, Prepare, Status, Vote};
+use passcom_core::commit::{AbortCause, LegRequest, Outcome, Prepare, Status, Vote};
 pub use passcom_core::commit::{HeldSeat, TxnId};
 use passcom_core::replication::Batch;
 use passcom_core::{
@@ -143,6 +143,13 @@ pub struct OrderLeg {
     pub flight: Flight,
     /// Seat per passenger, or `None` to let the owner choose.
     pub seats: Option<Vec<SeatNumber>>,
+}
+
+impl OrderLeg {
+    /// What its owner must hold for it.
+    pub fn request(&self) -> LegRequest {
+        LegRequest { flight: self.flight.id, seats: self.seats.clone() }
+    }
 }
 
 /// An idempotency key with the SHA-256 of the request it first came with.

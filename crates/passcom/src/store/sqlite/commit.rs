@@ -4,7 +4,7 @@
 //! reordered or retried changes nothing twice (see `passcom_core::commit`).
 
 use jiff::Timestamp;
-use passcom_core::commit::{LegRequest, Outcome, Prepare, RefusalReason, Status, Vote};
+use passcom_core::commit::{Outcome, Prepare, RefusalReason, Status, Vote};
 use passcom_core::{
     AirlineId, Booking, BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber,
 };
@@ -16,8 +16,8 @@ use super::network::log_change;
 use super::seats::{self, HoldRequest, Owner};
 use super::writer::{in_savepoint, internal};
 use crate::store::{
-    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, Release, SegmentRecord, StoreError,
-    StoreResult, TxnId, TxnSummary,
+    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, OrderLeg, Release, SegmentRecord,
+    StoreError, StoreResult, TxnId, TxnSummary,
 };
 
 /// Begins a purchase across airlines: the pending booking and the `started` transaction with
@@ -57,7 +57,7 @@ fn own_part(owner: &Owner, order: &Order, participants: &[AirlineId]) -> Prepare
         .legs
         .iter()
         .filter(|leg| leg.flight.airline == owner.airline)
-        .map(|leg| LegRequest { flight: leg.flight.id, seats: leg.seats.clone() })
+        .map(OrderLeg::request)
         .collect();
     Prepare {
         txn: order.txn.clone(),
