@@ -379,7 +379,7 @@ impl CoordinatorRunner {
                 CoordinatorAction::SendPrepare { txn, participant } => {
                     format!("prepare {txn} at {participant}")
                 }
-                CoordinatorAction::Record { txn, outcome, votes, cause } => {
+                CoordinatorAction::Record { txn, outcome, votes, cause, tell } => {
                     let votes: Vec<String> = votes
                         .iter()
                         .map(|(airline, vote)| match vote {
@@ -392,7 +392,12 @@ impl CoordinatorRunner {
                     let cause = cause
                         .map(|cause| format!(", because {}", describe_cause(&cause)))
                         .unwrap_or_default();
-                    format!("record {txn} {outcome} [{}]{cause}", votes.join(", "))
+                    let tell: Vec<&str> = tell.iter().map(AirlineId::as_str).collect();
+                    let tell = match tell.is_empty() {
+                        true => "nobody".to_owned(),
+                        false => tell.join(", "),
+                    };
+                    format!("record {txn} {outcome} [{}]{cause}; to tell: {tell}", votes.join(", "))
                 }
                 CoordinatorAction::SendDecision { txn, participant, outcome } => {
                     format!("tell {participant}: {txn} {outcome}")

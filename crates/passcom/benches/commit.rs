@@ -11,8 +11,13 @@
 //!    sold by one of the three, owned by two of them (sometimes including the seller) — so every
 //!    purchase is a two-phase commit between two or three nodes.
 //!
-//! It prints purchases per second and latency percentiles of both, and the ratio, and writes
-//! them into `docs/benchmarks.md`.
+//! It prints purchases per second, latency percentiles and the processor time the three nodes
+//! spent per purchase, of both, and the ratio, and writes them into `docs/benchmarks.md`.
+//!
+//! For profiling, `COMMIT_BENCH_BUYERS=4` runs only that level, `COMMIT_BENCH_SECONDS=20`
+//! measures longer, and `COMMIT_BENCH_TWO_AIRLINES_ONLY=1` skips the baseline; a run changed
+//! by any of them prints its table without writing it. It prints `measuring` on stderr when each
+//! measured window opens.
 
 mod common;
 
@@ -67,21 +72,58 @@ async fn run() -> anyhow::Result<()> {
         pairs.values().map(|b| b.len()).sum::<usize>()
     );
 
+    let knobs = Knobs::from_environment();
     let mut rows = Vec::new();
-    for buyers in BUYERS_PER_NODE {
-        println!("{} buyers per node: one-airline purchases …", buyers);
-        let one = load(&client, &nodes, &tokens, &singles, buyers).await;
-        println!("  {:.0}/s, p50 {:.1} ms", one.per_second(), percentile(&one.latencies, 0.5));
-        println!("{} buyers per node: two-airline purchases …", buyers);
-        let two = load(&client, &nodes, &tokens, &pairs, buyers).await;
-        println!("  {:.0}/s, p50 {:.1} ms", two.per_second(), percentile(&two.latencies, 0.5));
+    for buyers in knobs.levels() {
+        let one = match knobs.two_airlines_only {
+            true => Load::default(),
+            false => {
+                println!("{buyers} buyers per node: one-airline purchases …");
+                let one = load(&client, &nodes, &tokens, &singles, buyers, knobs.seconds).await;
+                println!("  {}", one.summary());
+                one
+            }
+        };
+        println!("{buyers} buyers per node: two-airline purchases …");
+        let two = load(&client, &nodes, &tokens, &pairs, buyers, knobs.seconds).await;
+        println!("  {}", two.summary());
         rows.push((buyers, one, two));
     }
     let markdown = markdown(&rows);
     println!("{markdown}");
+    if knobs.changed() {
+        println!("(not written: a run with COMMIT_BENCH_* settings)");
+        return Ok(());
+    }
     let path = common::write_section("commit", &markdown)?;
     println!("written into {}", path.display());
     Ok(())
+}
+
+/// The run's settings, for profiling: the documented run has none.
+struct Knobs {
+    buyers: Option<usize>,
+    seconds: u64,
+    two_airlines_only: bool,
+}
+
+impl Knobs {
+    fn from_environment() -> Self {
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        Self {
+            buyers: number("COMMIT_BENCH_BUYERS").map(|n| n as usize),
+            seconds: number("COMMIT_BENCH_SECONDS").unwrap_or(MEASURE_SECONDS),
+            two_airlines_only: std::env::var_os("COMMIT_BENCH_TWO_AIRLINES_ONLY").is_some(),
+        }
+    }
+
+    fn levels(&self) -> Vec<usize> {
+        self.buyers.map_or(BUYERS_PER_NODE.to_vec(), |buyers| vec![buyers])
+    }
+
+    fn changed(&self) -> bool {
+        self.buyers.is_some() || self.seconds != MEASURE_SECONDS || self.two_airlines_only
+    }
 }
 
 /// Every flight of the network, once every node lists every airline's flights.
@@ -175,17 +217,37 @@ fn connects(first: &Leg, second: &Leg) -> bool {
 }
 
 /// What a load achieved.
+#[derive(Default)]
 struct Load {
     purchases: usize,
     /// Answers other than 201 while measuring, by status and error code.
     refused: BTreeMap<String, usize>,
     seconds: f64,
     latencies: Vec<Duration>,
+    /// Processor time the three nodes used while measuring, and the load generator.
+    node_cpu_seconds: f64,
+    generator_cpu_seconds: f64,
 }
 
 impl Load {
     fn per_second(&self) -> f64 {
-        self.purchases as f64 / self.seconds
+        self.purchases as f64 / self.seconds.max(f64::MIN_POSITIVE)
+    }
+
+    /// Milliseconds of the nodes' processor time per purchase: what the machine's speed and
+    /// load change least.
+    fn node_cpu_ms(&self) -> f64 {
+        1000.0 * self.node_cpu_seconds / self.purchases.max(1) as f64
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{:.0}/s, p50 {:.1} ms, nodes' CPU {:.2} ms per purchase (load generator {:.0} %)",
+            self.per_second(),
+            percentile(&self.latencies, 0.5),
+            self.node_cpu_ms(),
+            100.0 * self.generator_cpu_seconds / self.seconds.max(f64::MIN_POSITIVE),
+        )
     }
 }
 
@@ -197,6 +259,7 @@ async fn load(
     tokens: &BTreeMap<String, Vec<String>>,
     baskets: &BTreeMap<String, Basket>,
     buyers: usize,
+    measure_seconds: u64,
 ) -> Load {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
@@ -212,14 +275,19 @@ async fn load(
             });
         }
     }
+    let node_cpu = || nodes.values().map(|node| common::cpu_seconds(&node.pid.to_string())).sum();
     tokio::time::sleep(Duration::from_secs(WARM_UP_SECONDS)).await;
+    let (nodes_before, generator_before): (f64, f64) = (node_cpu(), common::cpu_seconds("self"));
     measuring.store(true, Ordering::Relaxed);
+    eprintln!("measuring");
     let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(MEASURE_SECONDS)).await;
+    tokio::time::sleep(Duration::from_secs(measure_seconds)).await;
     measuring.store(false, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
+    let node_cpu_seconds = node_cpu() - nodes_before;
+    let generator_cpu_seconds = common::cpu_seconds("self") - generator_before;
     stop.store(true, Ordering::Relaxed);
-    let mut total = Load { purchases: 0, refused: BTreeMap::new(), seconds, latencies: Vec::new() };
+    let mut total = Load { seconds, node_cpu_seconds, generator_cpu_seconds, ..Load::default() };
     for (purchases, refused, latencies) in workers.join_all().await {
         total.purchases += purchases;
         for (answer, count) in refused {
@@ -281,18 +349,20 @@ async fn buy(
 
 fn markdown(rows: &[(usize, Load, Load)]) -> String {
     let mut text = String::from(
-        "| buyers (per node × 3) | one-airline purchases/s | p50 / p99 | two-airline purchases/s | p50 / p99 | ratio two / one | refused |\n\
-         |---|---|---|---|---|---|---|\n",
+        "| buyers (per node × 3) | one-airline purchases/s | p50 / p99 | CPU per purchase | two-airline purchases/s | p50 / p99 | CPU per purchase | ratio two / one | refused |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for (buyers, one, two) in rows {
         text.push_str(&format!(
-            "| {buyers} × 3 | {:.0} | {:.1} / {:.1} ms | **{:.0}** | **{:.1}** / {:.1} ms | {:.2} | {} / {} |\n",
+            "| {buyers} × 3 | {:.0} | {:.1} / {:.1} ms | {:.2} ms | **{:.0}** | **{:.1}** / {:.1} ms | {:.2} ms | {:.2} | {} / {} |\n",
             one.per_second(),
             percentile(&one.latencies, 0.5),
             percentile(&one.latencies, 0.99),
+            one.node_cpu_ms(),
             two.per_second(),
             percentile(&two.latencies, 0.5),
             percentile(&two.latencies, 0.99),
+            two.node_cpu_ms(),
             two.per_second() / one.per_second().max(1.0),
             one.refused.values().sum::<usize>(),
             two.refused.values().sum::<usize>(),

@@ -75,6 +75,9 @@ pub struct CommitConfig {
     pub coordinator_inquiries_max: u32,
     /// How long a purchase request waits for its outcome before answering `202 pending`.
     pub purchase_wait_ms: u64,
+    /// Calls carrying prepares and decisions in flight to one participant at once; what comes
+    /// meanwhile waits and goes together in the next.
+    pub peer_calls_max: usize,
 }
 
 impl Default for CommitConfig {
@@ -87,6 +90,7 @@ impl Default for CommitConfig {
             decision_wait_ms: timing.decision_wait_ms,
             coordinator_inquiries_max: timing.coordinator_inquiries_max,
             purchase_wait_ms: 5000,
+            peer_calls_max: 4,
         }
     }
 }

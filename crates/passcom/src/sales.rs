@@ -194,7 +194,7 @@ impl Sales {
         if let Some(idempotency) = &idempotency
             && let Some(booking) = self.replay(customer, idempotency).await?
         {
-            return replayed(booking);
+            return self.durable(replayed(booking)).await;
         }
         let legs = self.checked_legs(&request)?;
         let owners = legs_by_owner(&legs);
@@ -243,18 +243,29 @@ impl Sales {
                 match self.store.begin_purchase(order.clone(), participants.clone()).await {
                     Err(StoreError::ReferenceTaken(_)) => continue,
                     Ok(Begun::Created { booking, vote }) => (booking, vote),
-                    Ok(Begun::Replayed(booking)) => return replayed(booking),
+                    Ok(Begun::Replayed(booking)) => return self.durable(replayed(booking)).await,
                     Err(error) => return Err(error.into()),
                 };
             let answer = self.context.commit.coordinate(order, owners, vote).await;
             let wait = Duration::from_millis(self.context.commit.config().purchase_wait_ms);
-            return match tokio::time::timeout(wait, answer).await {
+            let sale = match tokio::time::timeout(wait, answer).await {
                 Ok(Ok(booking)) => decided(booking),
                 // Not decided in time (or the node is stopping): the booking says so later.
                 Ok(Err(_)) | Err(_) => Ok(Sale::Pending(pending)),
             };
+            return self.durable(sale).await;
         }
         Err(no_reference())
+    }
+
+    /// `sale`, once the customer may hear it: a pending booking's begin was not forced to disk
+    /// (see [`Store::begin_purchase`]), and a customer told its reference must find it after any
+    /// crash. A decided one is durable already: its decision was a forced write.
+    async fn durable(&self, sale: Result<Sale, SalesError>) -> Result<Sale, SalesError> {
+        if let Ok(Sale::Pending(_)) = &sale {
+            self.store.sync().await?;
+        }
+        sale
     }
 
     /// Cancels the customer's booking, releasing every seat: here at once, at other airlines

@@ -170,6 +170,10 @@ pub enum CoordinatorAction {
         votes: BTreeMap<AirlineId, Vote>,
         /// Why, for an abort.
         cause: Option<AbortCause>,
+        /// The participants the decision must reach: those sent a prepare. The others have
+        /// nothing to hear — the coordinator's own airline, whose part the record applies, and
+        /// any never asked — and the record says so, so that nobody waits for them.
+        tell: BTreeSet<AirlineId>,
     },
     /// Send the decision to `participant`; report `Acknowledged` or `TellFailed`.
     SendDecision {
@@ -180,7 +184,8 @@ pub enum CoordinatorAction {
         /// The decision.
         outcome: Outcome,
     },
-    /// Every participant acknowledged: the transaction is finished.
+    /// Every participant that had to hear the decision acknowledged it: the transaction is
+    /// finished, and the records already say so (nothing to write).
     Finished {
         /// The transaction.
         txn: TxnId,
@@ -325,7 +330,8 @@ impl Coordinator {
         let Phase::Preparing { votes, .. } = &mut entry.phase else { return Vec::new() };
         let votes = std::mem::take(votes);
         entry.phase = Phase::Recording { outcome };
-        vec![CoordinatorAction::Record { txn: txn.clone(), outcome, votes, cause }]
+        let tell = entry.asked.clone();
+        vec![CoordinatorAction::Record { txn: txn.clone(), outcome, votes, cause, tell }]
     }
 
     fn recorded(&mut self, txn: TxnId, outcome: Outcome, now: Timestamp) -> Vec<CoordinatorAction> {
@@ -373,13 +379,15 @@ impl Coordinator {
             // Begun, never decided: nobody can have been told "commit", so abort.
             None => {
                 let phase = Phase::Recording { outcome: Outcome::Aborted };
-                let asked = participants.iter().cloned().collect();
+                let asked: BTreeSet<AirlineId> = participants.iter().cloned().collect();
+                let tell = asked.clone();
                 self.txns.insert(txn.clone(), Txn { participants, asked, phase });
                 vec![CoordinatorAction::Record {
                     txn,
                     outcome: Outcome::Aborted,
                     votes: BTreeMap::new(),
                     cause: Some(AbortCause::Restarted),
+                    tell,
                 }]
             }
             Some(outcome) => {

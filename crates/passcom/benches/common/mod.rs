@@ -19,6 +19,8 @@ use tokio::process::Command;
 pub struct NodeProcess {
     _child: tokio::process::Child,
     pub url: String,
+    /// Its process id.
+    pub pid: u32,
 }
 
 impl NodeProcess {
@@ -31,10 +33,11 @@ impl NodeProcess {
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()?;
+        let pid = child.id().context("the node has no process id")?;
         let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
         while let Some(line) = lines.next_line().await? {
             if let Some((_, url)) = line.split_once(" serving on ") {
-                return Ok(Self { _child: child, url: url.trim().to_owned() });
+                return Ok(Self { _child: child, url: url.trim().to_owned(), pid });
             }
         }
         anyhow::bail!("the node exited before serving")
@@ -131,6 +134,23 @@ pub async fn all_flights(client: &reqwest::Client, url: &str) -> anyhow::Result<
             None => return Ok(flights),
         }
     }
+}
+
+/// The processor time process `pid` (`"self"` for this one) has used so far, every thread's,
+/// in seconds: user and system time from `/proc/<pid>/stat`, which counts in Linux's fixed
+/// `USER_HZ` of 100 ticks a second.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name, in parentheses, may hold spaces: count fields after its end.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// The `p`-quantile of sorted `latencies`, in milliseconds.

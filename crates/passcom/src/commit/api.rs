@@ -3,10 +3,13 @@
 //!
 //! | call | what |
 //! |---|---|
-//! | `POST /peer/v1/txns/{txn}/prepare` | hold these seats for my purchase; answer your vote |
-//! | `POST /peer/v1/txns/{txn}/decision` | the decision is `committed` / `aborted`; acknowledge once durable |
+//! | `POST /peer/v1/txns` | a bundle: hold these seats for my purchases, these are decided; answer each |
 //! | `GET /peer/v1/txns/{txn}` | what do you know of this transaction? |
 //! | `POST /peer/v1/txns/{txn}/release` | my booking was cancelled: release the seats I bought |
+//!
+//! A bundle's messages are handled as if each had come alone, all at once — so their writes
+//! share the store's next batch — and each gets its own reply: a prepare its vote, a decision
+//! its acknowledgement once applied durably, or either the reason it was refused.
 //!
 //! These routes sit behind the peer API's signature check, so the caller is known: only a
 //! transaction's coordinator may prepare it or tell its decision, and only the seller may
@@ -18,9 +21,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use passcom_core::commit::{Prepare, TxnId, Vote};
+use futures_util::future::join_all;
+use passcom_core::AirlineId;
+use passcom_core::commit::{Outcome, Prepare, TxnId, Vote};
 
-use super::wire::{Acknowledgement, DecisionMessage, ReleaseAnswer, StatusAnswer};
+use super::wire::{
+    Answered, BUNDLE_MESSAGES_MAX, Bundle, BundleAnswer, DecisionMessage, ReleaseAnswer, Reply,
+    StatusAnswer,
+};
 use crate::api::ApiError;
 use crate::api::extract::{Json, Path};
 use crate::network::api::Caller;
@@ -30,9 +38,8 @@ use crate::store::DecidedBy;
 /// The commit protocol's routes, under `/peer/v1`.
 pub fn routes() -> Router<Arc<Node>> {
     Router::new()
+        .route("/txns", post(bundle))
         .route("/txns/{txn}", get(status))
-        .route("/txns/{txn}/prepare", post(prepare))
-        .route("/txns/{txn}/decision", post(decision))
         .route("/txns/{txn}/release", post(release))
 }
 
@@ -44,31 +51,57 @@ fn refused(code: &'static str, message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
-async fn prepare(
+async fn bundle(
     State(node): State<Arc<Node>>,
     Extension(Caller(caller)): Extension<Caller>,
-    Path(txn): Path<String>,
-    Json(prepare): Json<Prepare>,
-) -> Result<Json<Vote>, ApiError> {
-    let txn = txn_id(&txn)?;
-    check_prepare(&node, &caller, &txn, &prepare)?;
-    Ok(Json(node.commit.participate(prepare).await?))
-}
-
-/// A prepare must come from its coordinator, about the transaction its path names, and ask
-/// for what a purchase may ask.
-fn check_prepare(
-    node: &Node,
-    caller: &passcom_core::AirlineId,
-    txn: &TxnId,
-    prepare: &Prepare,
-) -> Result<(), ApiError> {
-    if prepare.txn != *txn {
+    Json(bundle): Json<Bundle>,
+) -> Result<Json<BundleAnswer>, ApiError> {
+    if bundle.len() > BUNDLE_MESSAGES_MAX {
         return Err(refused(
-            "txn_mismatch",
-            format!("the path names {txn}, the body {}", prepare.txn),
+            "bundle_too_large",
+            format!("a bundle carries at most {BUNDLE_MESSAGES_MAX} messages"),
         ));
     }
+    let votes = join_all(bundle.prepares.into_iter().map(|p| vote(&node, &caller, p)));
+    let acknowledgements =
+        join_all(bundle.decisions.into_iter().map(|d| acknowledge(&node, &caller, d)));
+    let (votes, acknowledgements) = tokio::join!(votes, acknowledgements);
+    Ok(Json(BundleAnswer { votes, acknowledgements }))
+}
+
+/// Prepares one transaction of a bundle: its vote.
+async fn vote(node: &Node, caller: &AirlineId, prepare: Prepare) -> Reply<Vote> {
+    let txn = prepare.txn.clone();
+    let vote = match check_prepare(node, caller, &prepare) {
+        Ok(()) => node.commit.participate(prepare).await.map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    reply(txn, vote)
+}
+
+/// Applies one decision of a bundle: its acknowledgement once durable.
+async fn acknowledge(
+    node: &Node,
+    caller: &AirlineId,
+    DecisionMessage { txn, outcome }: DecisionMessage,
+) -> Reply<Outcome> {
+    let by = DecidedBy::Coordinator(caller.clone());
+    let applied = node.commit.apply(txn.clone(), outcome, by).await;
+    reply(txn, applied.map(|()| outcome).map_err(ApiError::from))
+}
+
+fn reply<T>(txn: TxnId, result: Result<T, ApiError>) -> Reply<T> {
+    let answer = match result {
+        Ok(done) => Answered::Done(done),
+        Err(error) => {
+            Answered::Refused { code: error.code().to_owned(), message: error.message().to_owned() }
+        }
+    };
+    Reply { txn, answer }
+}
+
+/// A prepare must come from its coordinator and ask for what a purchase may ask.
+fn check_prepare(node: &Node, caller: &AirlineId, prepare: &Prepare) -> Result<(), ApiError> {
     if prepare.coordinator != *caller {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -106,17 +139,6 @@ fn check_prepare(
         return Err(refused("seats_mismatch", "give one seat per passenger on each flight".into()));
     }
     Ok(())
-}
-
-async fn decision(
-    State(node): State<Arc<Node>>,
-    Extension(Caller(caller)): Extension<Caller>,
-    Path(txn): Path<String>,
-    Json(message): Json<DecisionMessage>,
-) -> Result<Json<Acknowledgement>, ApiError> {
-    let txn = txn_id(&txn)?;
-    node.commit.apply(txn.clone(), message.outcome, DecidedBy::Coordinator(caller)).await?;
-    Ok(Json(Acknowledgement { txn, outcome: message.outcome }))
 }
 
 async fn status(

@@ -482,6 +482,14 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> StoreResult<Booking>;
 
+    /// Makes every write answered so far durable, deferred ones included (see
+    /// [`Store::begin_purchase`]): once it returns, a power cut loses none of them.
+    async fn sync(&self) -> StoreResult<()>;
+    /// Appends every own flight departing after `after` to the change log, so that every
+    /// replica reads each of them again; returns how many. A node does this as it starts: a
+    /// replica may have read a flight while a deferred write held seats on it, and a power cut
+    /// may have taken that write back.
+    async fn log_own_flights(&self, after: Timestamp) -> StoreResult<usize>;
     /// The last entry of the change log of own flights (0 if none).
     async fn log_head(&self) -> StoreResult<u64>;
     /// The head of the change log, updated after every write that grows it.
@@ -508,6 +516,12 @@ pub trait Store: Send + Sync + 'static {
     /// the transaction with its participants — and, if this airline is one, prepares its own
     /// legs as [`Store::prepare`] would — in one write. An idempotency key seen before answers
     /// its booking as it stands (`Replayed`).
+    ///
+    /// The write survives a crash but is not forced to disk before it returns: a power cut may
+    /// take it back until the next forced write or [`Store::sync`]. Presumed abort makes that
+    /// safe — a transaction without a record is aborted — as long as nobody outside has heard of
+    /// the booking: the seller answers a customer only after the decision (a forced write) or
+    /// a sync. The holds on own legs are logged for replicas with the decision.
     async fn begin_purchase(
         &self,
         order: Order,
@@ -515,19 +529,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Begun>;
     /// Records the decision of a transaction this node coordinates and what it does to the
     /// booking, which it returns; in the same write, applies it to this airline's own legs as
-    /// [`Store::decide`] would, if this airline is a participant, and records that part
-    /// acknowledged. Recording a decided transaction again changes nothing.
+    /// [`Store::decide`] would, if this airline is a participant, and records as acknowledged
+    /// that part and every participant not in `tell` (those never sent a prepare have nothing
+    /// to hear). Recording a decided transaction again changes nothing.
     async fn record_decision(
         &self,
         txn: TxnId,
         decision: Decision,
+        tell: Vec<AirlineId>,
         at: Timestamp,
     ) -> StoreResult<Booking>;
-    /// Records that `participant` acknowledged the decision of `txn`.
-    async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()>;
-    /// Records that the decision of `txn` needs telling to nobody more: every participant
-    /// acknowledged it or was never sent a prepare.
-    async fn finish_coordination(&self, txn: TxnId) -> StoreResult<()>;
+    /// Records that `participant` acknowledged the decisions of `txns`.
+    async fn acknowledge(&self, participant: AirlineId, txns: Vec<TxnId>) -> StoreResult<()>;
     /// The transactions this node coordinates that are undecided, or decided and not
     /// acknowledged by every participant.
     async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>>;
@@ -535,7 +548,9 @@ pub trait Store: Send + Sync + 'static {
     /// on each leg and records it prepared, voting yes; or votes no and holds nothing. A
     /// prepare seen before answers the same vote; one for a transaction recorded aborted, no.
     async fn prepare(&self, prepare: Prepare, at: Timestamp) -> StoreResult<Vote>;
-    /// Applies the decision of `txn` here, as a participant: a commit sells the held seats to
+    /// Applies the decision of `txn` here, as a participant (a commit is not forced to disk
+    /// before it returns: lost to a power cut, the transaction is in doubt here again, and its
+    /// coordinator, which keeps its records, tells it again): a commit sells the held seats to
     /// the seller's booking; an abort releases them, or — for a transaction never prepared
     /// here — records it aborted so that a late prepare is refused. Applying it again changes
     /// nothing; a commit of a transaction not prepared here, or a decision told by an airline

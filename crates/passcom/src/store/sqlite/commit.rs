@@ -23,6 +23,12 @@ use crate::store::{
 /// Begins a purchase across airlines: the pending booking and the `started` transaction with
 /// its participants — and this airline's own legs prepared, if it has any — in one write. An
 /// idempotency key seen before answers its booking.
+///
+/// The write is deferred (see [`super::writer::Durability`]): under presumed abort a
+/// transaction whose begin a power cut takes back is aborted as if it had never been, and
+/// nobody has heard of it yet — the customer is answered only after a forced write. So it
+/// appends nothing to the change log, whose numbers peers hold: the holds on own legs are
+/// logged with the decision.
 pub(crate) fn begin(
     connection: &Connection,
     owner: &Owner,
@@ -44,7 +50,10 @@ pub(crate) fn begin(
         insert.execute(params![order.txn.as_str(), airline.as_str()]).map_err(internal)?;
     }
     let vote = match participants.contains(&owner.airline) {
-        true => Some(prepare(connection, owner, &own_part(owner, order, participants), order.at)?),
+        true => {
+            let own = own_part(owner, order, participants);
+            Some(prepare(connection, owner, &own, order.at, Announce::WithDecision)?)
+        }
         false => None,
     };
     let booking = bookings::load(connection, booking).map_err(internal)?;
@@ -81,13 +90,15 @@ fn coordinated(connection: &Connection, txn: &TxnId) -> StoreResult<Option<(i64,
 
 /// Records the decision of a transaction this node coordinates, with what it does to the
 /// booking: a commit confirms it with the seats held, an abort marks it failed with its cause;
-/// and applies it to this airline's own legs, if it is a participant, which then needs no
-/// telling. Deciding what is decided already changes nothing. Returns the booking.
+/// applies it to this airline's own legs, if it is a participant, which then needs no telling;
+/// and records every participant not in `tell` as having nothing to hear. Deciding what is
+/// decided already changes nothing. Returns the booking.
 pub(crate) fn record_decision(
     connection: &Connection,
     owner: &Owner,
     txn: &TxnId,
     decision: &Decision,
+    tell: &[AirlineId],
     at: Timestamp,
 ) -> StoreResult<Booking> {
     let (booking, state) = coordinated(connection, txn)?
@@ -108,20 +119,34 @@ pub(crate) fn record_decision(
                 update.execute(params![txn.as_str(), outcome.as_str(), millis(at)])
             })
             .map_err(internal)?;
-        if participates(connection, txn, &owner.airline)? {
-            let by = DecidedBy::Coordinator(owner.airline.clone());
-            decide(connection, txn, outcome, by, at)?;
-            acknowledge(connection, txn, &owner.airline)?;
+        for airline in participants_of(connection, txn)? {
+            let applied_here = airline == owner.airline;
+            if applied_here {
+                // The holds on own legs, made in the begin's deferred write, are logged now
+                // (an abort logs its release itself).
+                if outcome == Outcome::Committed {
+                    log_flights_of_txn(connection, txn)?;
+                }
+                let by = DecidedBy::Coordinator(owner.airline.clone());
+                decide(connection, txn, outcome, by, at)?;
+            }
+            if applied_here || !tell.contains(&airline) {
+                acknowledge(connection, txn, &airline)?;
+            }
         }
     }
     bookings::load(connection, booking).map_err(internal)
 }
 
-/// Whether `airline` is a participant of `txn`, which this node coordinates.
-fn participates(connection: &Connection, txn: &TxnId, airline: &AirlineId) -> StoreResult<bool> {
+/// The participants of `txn`, which this node coordinates.
+fn participants_of(connection: &Connection, txn: &TxnId) -> StoreResult<Vec<AirlineId>> {
     connection
-        .prepare_cached("SELECT 1 FROM coordinator_participants WHERE txn = ?1 AND airline = ?2")
-        .and_then(|mut select| select.exists(params![txn.as_str(), airline.as_str()]))
+        .prepare_cached("SELECT airline FROM coordinator_participants WHERE txn = ?1")
+        .and_then(|mut select| {
+            select
+                .query_map([txn.as_str()], |row| parsed(row, "airline", AirlineId::parse))?
+                .collect()
+        })
         .map_err(internal)
 }
 
@@ -136,17 +161,6 @@ pub(crate) fn acknowledge(
             "UPDATE coordinator_participants SET acknowledged = 1 WHERE txn = ?1 AND airline = ?2",
         )
         .and_then(|mut update| update.execute(params![txn.as_str(), airline.as_str()]))
-        .map_err(internal)?;
-    Ok(())
-}
-
-/// Records that the decision of `txn` needs telling to nobody more.
-pub(crate) fn finish(connection: &Connection, txn: &TxnId) -> StoreResult<()> {
-    connection
-        .prepare_cached(
-            "UPDATE coordinator_participants SET acknowledged = 1 WHERE txn = ?1 AND acknowledged = 0",
-        )
-        .and_then(|mut update| update.execute([txn.as_str()]))
         .map_err(internal)?;
     Ok(())
 }
@@ -217,6 +231,15 @@ pub(crate) fn coordination(
     }))
 }
 
+/// When the holds of a prepare are appended to the change log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Announce {
+    /// In the prepare's own write: another airline's prepare, a forced write.
+    Now,
+    /// With the decision: this airline's own legs, prepared in the begin's deferred write.
+    WithDecision,
+}
+
 /// Prepares `prepare` here: holds a seat per passenger on each leg and records PREPARED, or
 /// votes no and holds nothing. A prepare seen before answers as the records say.
 pub(crate) fn prepare(
@@ -224,6 +247,7 @@ pub(crate) fn prepare(
     owner: &Owner,
     prepare: &Prepare,
     at: Timestamp,
+    announce: Announce,
 ) -> StoreResult<Vote> {
     match participation_state(connection, &prepare.txn)?.as_deref() {
         Some("prepared" | "committed") => {
@@ -245,7 +269,9 @@ pub(crate) fn prepare(
                 at,
             };
             held.extend(seats::hold(connection, owner, &request)?);
-            log_change(connection, leg.flight)?;
+            if announce == Announce::Now {
+                log_change(connection, leg.flight)?;
+            }
         }
         Ok(held)
     });
@@ -340,9 +366,7 @@ pub(crate) fn decide(
             settle(connection, txn, outcome, &by, at)
         }
         (Some("prepared"), Outcome::Aborted) => {
-            for flight in seats::flights_of_txn(connection, txn)? {
-                log_change(connection, flight)?;
-            }
+            log_flights_of_txn(connection, txn)?;
             seats::release(connection, txn)?;
             settle(connection, txn, outcome, &by, at)
         }
@@ -354,6 +378,11 @@ pub(crate) fn decide(
             Err(StoreError::Conflict(format!("{txn} is {state} here; it cannot be {outcome}")))
         }
     }
+}
+
+/// Appends each flight on which `txn` holds or sold seats here to the change log.
+fn log_flights_of_txn(connection: &Connection, txn: &TxnId) -> StoreResult<()> {
+    seats::flights_of_txn(connection, txn)?.into_iter().try_for_each(|f| log_change(connection, f))
 }
 
 fn settle(
@@ -582,9 +611,7 @@ pub(crate) fn release_for(
         return Err(StoreError::Conflict(format!("{txn} was not sold by {seller}")));
     }
     if sold_by_seller {
-        for flight in seats::flights_of_txn(connection, txn)? {
-            log_change(connection, flight)?;
-        }
+        log_flights_of_txn(connection, txn)?;
         seats::release(connection, txn)?;
     }
     Ok(())

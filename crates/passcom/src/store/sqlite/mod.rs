@@ -21,7 +21,7 @@ mod seats;
 mod writer;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use self::checkpointer::Checkpointer;
+use self::commit::Announce;
 use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
 use self::writer::{Writer, internal};
@@ -106,6 +107,9 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     log_head: watch::Receiver<u64>,
+    /// The write-ahead log's file, which [`Store::sync`] forces to disk.
+    wal: PathBuf,
+    execution: Execution,
     /// None inline: SQLite checkpoints by itself there.
     _checkpointer: Option<Checkpointer>,
 }
@@ -146,7 +150,17 @@ impl SqliteStore {
             Execution::Inline => Writer::inline(connection, options.synchronous, after_commit),
         };
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
-        Ok(Self { owner, writer, readers, log_head, _checkpointer: checkpointer })
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        Ok(Self {
+            owner,
+            writer,
+            readers,
+            log_head,
+            wal: PathBuf::from(wal),
+            execution: options.execution,
+            _checkpointer: checkpointer,
+        })
     }
 }
 
@@ -388,6 +402,24 @@ impl Store for SqliteStore {
         self.writer.write(move |c| cancel_booking(c, &owner, customer, reference, at)).await
     }
 
+    async fn sync(&self) -> StoreResult<()> {
+        // Every write answered so far is in the write-ahead log (a deferred one, perhaps only
+        // in the operating system's cache): forcing that file to disk makes them all durable.
+        // Nothing else need wait: a commit with no change would write nothing, and sync nothing.
+        let wal = self.wal.clone();
+        let synced = self.execution.run(move || std::fs::File::open(&wal)?.sync_data()).await;
+        match synced {
+            Some(Ok(())) => Ok(()),
+            Some(Err(error)) => Err(StoreError::Internal(format!("cannot sync the log: {error}"))),
+            None => Err(StoreError::Internal("the sync was cancelled".into())),
+        }
+    }
+
+    async fn log_own_flights(&self, after: Timestamp) -> StoreResult<usize> {
+        let owner = self.owner.airline.clone();
+        self.writer.write(move |c| network::log_own_flights(c, &owner, after)).await
+    }
+
     async fn log_head(&self) -> StoreResult<u64> {
         self.readers.read(network::log_head).await
     }
@@ -435,25 +467,28 @@ impl Store for SqliteStore {
         participants: Vec<AirlineId>,
     ) -> StoreResult<Begun> {
         let owner = self.owner.clone();
-        self.writer.write(move |c| commit::begin(c, &owner, &order, &participants)).await
+        self.writer.write_deferred(move |c| commit::begin(c, &owner, &order, &participants)).await
     }
 
     async fn record_decision(
         &self,
         txn: TxnId,
         decision: Decision,
+        tell: Vec<AirlineId>,
         at: Timestamp,
     ) -> StoreResult<Booking> {
         let owner = self.owner.clone();
-        self.writer.write(move |c| commit::record_decision(c, &owner, &txn, &decision, at)).await
+        self.writer
+            .write(move |c| commit::record_decision(c, &owner, &txn, &decision, &tell, at))
+            .await
     }
 
-    async fn acknowledge(&self, txn: TxnId, participant: AirlineId) -> StoreResult<()> {
-        self.writer.write_deferred(move |c| commit::acknowledge(c, &txn, &participant)).await
-    }
-
-    async fn finish_coordination(&self, txn: TxnId) -> StoreResult<()> {
-        self.writer.write_deferred(move |c| commit::finish(c, &txn)).await
+    async fn acknowledge(&self, participant: AirlineId, txns: Vec<TxnId>) -> StoreResult<()> {
+        self.writer
+            .write_deferred(move |c| {
+                txns.iter().try_for_each(|txn| commit::acknowledge(c, txn, &participant))
+            })
+            .await
     }
 
     async fn unfinished_coordinations(&self) -> StoreResult<Vec<Coordination>> {
@@ -462,7 +497,7 @@ impl Store for SqliteStore {
 
     async fn prepare(&self, prepare: Prepare, at: Timestamp) -> StoreResult<Vote> {
         let owner = self.owner.clone();
-        self.writer.write(move |c| commit::prepare(c, &owner, &prepare, at)).await
+        self.writer.write(move |c| commit::prepare(c, &owner, &prepare, at, Announce::Now)).await
     }
 
     async fn decide(
@@ -472,7 +507,14 @@ impl Store for SqliteStore {
         by: DecidedBy,
         at: Timestamp,
     ) -> StoreResult<()> {
-        self.writer.write(move |c| commit::decide(c, &txn, outcome, by, at)).await
+        // A commit is deferred: lost to a power cut, the transaction is prepared here again,
+        // in doubt, and asking its coordinator — which keeps its records — brings the commit
+        // back. An abort releases seats, which the change log records: always forced.
+        let write = move |c: &rusqlite::Connection| commit::decide(c, &txn, outcome, by, at);
+        match outcome {
+            Outcome::Committed => self.writer.write_deferred(write).await,
+            Outcome::Aborted => self.writer.write(write).await,
+        }
     }
 
     async fn txn_status(&self, txn: TxnId, at: Timestamp) -> StoreResult<Status> {

@@ -23,6 +23,21 @@ pub(crate) fn log_change(connection: &Connection, flight: FlightId) -> StoreResu
     Ok(())
 }
 
+/// Appends every own flight departing after `after` to the change log; how many.
+pub(crate) fn log_own_flights(
+    connection: &Connection,
+    owner: &AirlineId,
+    after: Timestamp,
+) -> StoreResult<usize> {
+    connection
+        .prepare_cached(
+            "INSERT INTO catalog_log (flight)
+             SELECT id FROM flights WHERE airline = ?1 AND departure > ?2 ORDER BY id",
+        )
+        .and_then(|mut insert| insert.execute(params![owner.as_str(), millis(after)]))
+        .map_err(internal)
+}
+
 /// The last entry of the change log, 0 if there is none.
 pub(crate) fn log_head(connection: &Connection) -> rusqlite::Result<u64> {
     connection

@@ -265,7 +265,8 @@ pub async fn a_coordinated_purchase_is_pending_until_decided(store: &dyn Store) 
     let mut seats_held = giro_votes(&order);
     seats_held.extend(own);
     let decision = Decision::Commit { order: order.clone(), held: seats_held };
-    let confirmed = store.record_decision(order.txn.clone(), decision, now()).await.unwrap();
+    let confirmed =
+        store.record_decision(order.txn.clone(), decision, vec![giro().id], now()).await.unwrap();
     assert_eq!(confirmed.status, BookingStatus::Confirmed);
     let legs: Vec<_> = confirmed.segments.iter().map(|s| (s.flight, s.passenger)).collect();
     assert_eq!(legs, [(ours.id, 0), (ours.id, 1), (theirs.id, 0), (theirs.id, 1)]);
@@ -279,7 +280,8 @@ pub async fn a_coordinated_purchase_is_pending_until_decided(store: &dyn Store) 
 
     // Deciding again changes nothing; a replay of the key answers the booking as it stands.
     let abort = Decision::Abort { cause: AbortCause::Restarted };
-    assert_eq!(store.record_decision(order.txn.clone(), abort, now()).await.unwrap(), confirmed);
+    let again = store.record_decision(order.txn.clone(), abort, vec![], now()).await.unwrap();
+    assert_eq!(again, confirmed);
     assert_eq!(seats_available(store, ours.id).await, 178);
     match store.begin_purchase(order.clone(), participants).await.unwrap() {
         Begun::Replayed(booking) => assert_eq!(booking, confirmed),
@@ -292,7 +294,7 @@ pub async fn a_coordinated_purchase_is_pending_until_decided(store: &dyn Store) 
         (waiting.decided, waiting.waiting.clone()),
         (Some(Outcome::Committed), vec![giro().id])
     );
-    store.acknowledge(order.txn.clone(), giro().id).await.unwrap();
+    store.acknowledge(giro().id, vec![order.txn.clone()]).await.unwrap();
     assert!(store.unfinished_coordinations().await.unwrap().is_empty());
 }
 
@@ -309,10 +311,9 @@ pub async fn a_failed_purchase_records_why(store: &dyn Store) {
         reason: RefusalReason::SeatUnavailable,
         flight: Some(theirs.id),
     };
-    let failed = store
-        .record_decision(order.txn.clone(), Decision::Abort { cause: cause.clone() }, now())
-        .await
-        .unwrap();
+    let abort = Decision::Abort { cause: cause.clone() };
+    let failed =
+        store.record_decision(order.txn.clone(), abort, vec![giro().id], now()).await.unwrap();
     assert_eq!((failed.status, failed.failure), (BookingStatus::Failed, Some(cause)));
     assert!(failed.segments.is_empty());
     assert_eq!(seats_available(store, ours.id).await, 180, "and released with the abort");
@@ -320,15 +321,84 @@ pub async fn a_failed_purchase_records_why(store: &dyn Store) {
     assert_eq!(last.event, "purchase_failed");
     assert!(last.detail.contains(&theirs.id.to_string()), "{}", last.detail);
     assert_eq!(store.txn_status(order.txn.clone(), now()).await.unwrap(), Status::Aborted);
-    // This airline applied the abort with the record; Giro still counts as waiting for it until
-    // the coordinator says nobody more needs telling (Giro may never have been asked).
+    // This airline applied the abort with the record; Giro, which was asked, waits for it
+    // until it acknowledges (twice: acknowledging is idempotent).
     let waiting = &store.unfinished_coordinations().await.unwrap()[0].waiting;
     assert_eq!(waiting, &vec![giro().id]);
-    store.finish_coordination(order.txn.clone()).await.unwrap();
-    store.finish_coordination(order.txn.clone()).await.unwrap();
+    store.acknowledge(giro().id, vec![order.txn.clone()]).await.unwrap();
+    store.acknowledge(giro().id, vec![order.txn.clone()]).await.unwrap();
     assert!(store.unfinished_coordinations().await.unwrap().is_empty());
     let again = store.cancel_booking(buyer, failed.reference, now()).await.unwrap();
     assert_eq!(again.status, BookingStatus::Failed, "there is nothing to cancel");
+}
+
+pub async fn an_abort_before_anyone_was_asked_waits_for_nobody(store: &dyn Store) {
+    let (ours, theirs) = (flight(315, 24), flight_of(&giro(), 315, 27, Cabin::standard()));
+    with_giro_flight(store, &ours, &theirs).await;
+    let buyer = customer(store, "buyer").await;
+    created(
+        store
+            .purchase(order(buyer, "XXXXXX", vec![(ours.clone(), seats(&["2C"]))], &["X"]))
+            .await
+            .unwrap(),
+    );
+    let order = order(
+        buyer,
+        "YYYYYY",
+        vec![(ours.clone(), seats(&["2C"])), (theirs.clone(), None)],
+        &["Ana"],
+    );
+    let participants = vec![giro().id, owner().id];
+    let (_, vote) = begun(store.begin_purchase(order.clone(), participants).await.unwrap());
+    assert!(matches!(vote, Some(Vote::No { reason: RefusalReason::SeatUnavailable, .. })));
+    let cause = AbortCause::Refused {
+        participant: owner().id,
+        reason: RefusalReason::SeatUnavailable,
+        flight: Some(ours.id),
+    };
+    // The own seat was taken, so no prepare went to Giro: the record says it has nothing to
+    // hear, and the transaction is finished as soon as it is decided.
+    let failed = store
+        .record_decision(order.txn.clone(), Decision::Abort { cause }, vec![], now())
+        .await
+        .unwrap();
+    assert_eq!(failed.status, BookingStatus::Failed);
+    assert!(store.unfinished_coordinations().await.unwrap().is_empty());
+    assert_eq!(seats_available(store, ours.id).await, 179, "only the first buyer's seat");
+}
+
+pub async fn a_begun_purchase_logs_its_own_holds_with_the_decision(store: &dyn Store) {
+    let (ours, theirs) = (flight(316, 24), flight_of(&giro(), 316, 27, Cabin::standard()));
+    with_giro_flight(store, &ours, &theirs).await;
+    let buyer = customer(store, "buyer").await;
+    let order =
+        order(buyer, "ZZZZZZ", vec![(ours.clone(), None), (theirs.clone(), None)], &["Ana"]);
+    let head = store.log_head().await.unwrap();
+    let seats_held = begin_with_giro(store, &order).await;
+    // The begin may be lost to a power cut, and peers hold the log's numbers: it logs nothing.
+    assert_eq!(store.log_head().await.unwrap(), head, "the begin appends nothing to the log");
+    assert_eq!(seats_available(store, ours.id).await, 179, "though its hold is there");
+    store.sync().await.unwrap();
+    let decision = Decision::Commit { order: order.clone(), held: seats_held };
+    store.record_decision(order.txn.clone(), decision, vec![giro().id], now()).await.unwrap();
+    assert_eq!(store.log_head().await.unwrap(), head + 1, "the decision logs the own leg");
+    let batch = store.log_batch(head, 10).await.unwrap();
+    let logged: Vec<_> = batch.flights.iter().map(|f| (f.flight.id, f.seats_available)).collect();
+    assert_eq!(logged, [(ours.id, 179)]);
+}
+
+pub async fn every_own_flight_to_come_is_logged_again_on_request(store: &dyn Store) {
+    let (past, soon, later) = (flight(317, -2), flight(318, 3), flight(319, 30));
+    let theirs = flight_of(&giro(), 317, 27, Cabin::standard());
+    with_giro_flight(store, &soon, &theirs).await;
+    store.create_flight(past).await.unwrap();
+    store.create_flight(later.clone()).await.unwrap();
+    let head = store.log_head().await.unwrap();
+    assert_eq!(store.log_own_flights(now()).await.unwrap(), 2, "neither departed nor Giro's");
+    assert_eq!(store.log_head().await.unwrap(), head + 2);
+    let batch = store.log_batch(head, 10).await.unwrap();
+    let ids: Vec<_> = batch.flights.iter().map(|f| f.flight.id).collect();
+    assert_eq!(ids, [soon.id, later.id]);
 }
 
 pub async fn cancelling_a_booking_across_airlines_records_releases(store: &dyn Store) {
@@ -339,7 +409,7 @@ pub async fn cancelling_a_booking_across_airlines_records_releases(store: &dyn S
         order(buyer, "JJJJJJ", vec![(ours.clone(), None), (theirs.clone(), None)], &["Ana"]);
     let seats_held = begin_with_giro(store, &order).await;
     let decision = Decision::Commit { order: order.clone(), held: seats_held };
-    store.record_decision(order.txn.clone(), decision, now()).await.unwrap();
+    store.record_decision(order.txn.clone(), decision, vec![giro().id], now()).await.unwrap();
     assert_eq!(seats_available(store, ours.id).await, 179);
 
     let cancelled = store.cancel_booking(buyer, order.reference, now()).await.unwrap();
@@ -385,7 +455,7 @@ pub async fn a_flight_cancelled_by_its_owner_marks_the_sellers_segments(store: &
         order(buyer, "KKKKKK", vec![(ours.clone(), None), (theirs.clone(), None)], &["Ana"]);
     let seats_held = begin_with_giro(store, &order).await;
     let decision = Decision::Commit { order: order.clone(), held: seats_held };
-    store.record_decision(order.txn.clone(), decision, now()).await.unwrap();
+    store.record_decision(order.txn.clone(), decision, vec![giro().id], now()).await.unwrap();
 
     let mut cancelled = theirs.clone();
     cancelled.status = FlightStatus::Cancelled;
