@@ -154,7 +154,7 @@ impl Default for NetworkConfig {
             peer_request_bytes_max: 64 * 1024 * 1024,
             replication_batch_entries_max: 100_000,
             replication_retry_ms: 1000,
-            replication_push_interval_ms: 10,
+            replication_push_interval_ms: 50,
             log_entries_kept: 1_000_000,
             log_prune_interval_ms: 60_000,
             tick_interval_ms: 50,

@@ -248,23 +248,22 @@ impl Sales {
                 };
             let answer = self.context.commit.coordinate(order, owners, vote).await;
             let wait = Duration::from_millis(self.context.commit.config().purchase_wait_ms);
-            let sale = match tokio::time::timeout(wait, answer).await {
+            return match tokio::time::timeout(wait, answer).await {
+                // Decided: the decision's write was forced, and answered once on disk.
                 Ok(Ok(booking)) => decided(booking),
                 // Not decided in time (or the node is stopping): the booking says so later.
-                Ok(Err(_)) | Err(_) => Ok(Sale::Pending(pending)),
+                Ok(Err(_)) | Err(_) => self.durable(Ok(Sale::Pending(pending))).await,
             };
-            return self.durable(sale).await;
         }
         Err(no_reference())
     }
 
-    /// `sale`, once the customer may hear it: a pending booking's begin was not forced to disk
-    /// (see [`Store::begin_purchase`]), and a customer told its reference must find it after any
-    /// crash. A decided one is durable already: its decision was a forced write.
+    /// `sale`, once what it tells is on disk. It was read, not written here: the begin of a
+    /// pending booking is not forced (see [`Store::begin_purchase`]), and a read sees a write
+    /// once committed, a moment before its fsync. A customer told a booking's reference or
+    /// outcome must find it so after any crash.
     async fn durable(&self, sale: Result<Sale, SalesError>) -> Result<Sale, SalesError> {
-        if let Ok(Sale::Pending(_)) = &sale {
-            self.store.sync().await?;
-        }
+        self.store.sync().await?;
         sale
     }
 

@@ -396,7 +396,10 @@ impl Driver {
         metrics::histogram!("passcom_commit_bundle_messages").record(bundle.len() as f64);
         let node = self.node.clone();
         tokio::spawn(async move {
+            let started = std::time::Instant::now();
             let answer = remote_bundle(&node, &participant, &bundle).await;
+            metrics::histogram!("passcom_commit_bundle_seconds")
+                .record(started.elapsed().as_secs_f64());
             if let Err(error) = &answer {
                 tracing::info!(%participant, %error, messages = bundle.len(), "a bundle got no answer");
             }

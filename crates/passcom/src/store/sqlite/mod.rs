@@ -22,6 +22,7 @@ mod writer;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -40,7 +41,7 @@ use self::checkpointer::Checkpointer;
 use self::commit::Announce;
 use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
-use self::writer::{Writer, internal};
+use self::writer::{AfterCommit, Disk, Writer, internal};
 use super::{
     Begun, Coordination, Customer, CustomerId, DecidedBy, Decision, FlightPosition, FlightQuery,
     FlightRecord, InDoubt, NewCustomer, Order, Page, PeerRecord, Purchased, Release, SeatMap,
@@ -78,27 +79,18 @@ impl Default for SqliteOptions {
     }
 }
 
-/// When SQLite considers a commit durable: its `synchronous` pragma, in WAL mode.
+/// When a forced write is durable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Synchronous {
-    /// Every commit is fsynced before it is answered: it survives power loss. The default.
+    /// Every forced write is fsynced before it is answered: it survives power loss. The
+    /// default.
     #[default]
     Full,
-    /// Commits are fsynced at checkpoints only: a commit survives the process being killed
+    /// Writes are fsynced at checkpoints only: a write survives the process being killed
     /// (`kill -9`) but the last ones can be lost with the machine's power. For tests and the
     /// simulator, which model the first and not the second; never for an airline's data.
     Normal,
-}
-
-impl Synchronous {
-    /// The pragma's value.
-    pub(crate) fn pragma(self) -> &'static str {
-        match self {
-            Synchronous::Full => "FULL",
-            Synchronous::Normal => "NORMAL",
-        }
-    }
 }
 
 /// A node's store in one SQLite database file.
@@ -106,10 +98,8 @@ pub struct SqliteStore {
     owner: Owner,
     writer: Writer,
     readers: Readers,
+    /// The head of the change log once on disk (see `writer`).
     log_head: watch::Receiver<u64>,
-    /// The write-ahead log's file, which [`Store::sync`] forces to disk.
-    wal: PathBuf,
-    execution: Execution,
     /// None inline: SQLite checkpoints by itself there.
     _checkpointer: Option<Checkpointer>,
 }
@@ -131,37 +121,51 @@ impl SqliteStore {
         };
         let head = network::log_head(&connection).map_err(internal)?;
         let (publish_head, log_head) = watch::channel(head);
-        let after_commit =
-            Box::new(move |connection: &Connection| match network::log_head(connection) {
+        let publish_head = Arc::new(publish_head);
+        let after_commit: AfterCommit = Box::new(move |connection: &Connection| {
+            let head = network::log_head(connection);
+            let publish_head = publish_head.clone();
+            Box::new(move || match head {
                 Ok(head) => {
-                    publish_head
-                        .send_if_modified(|published| std::mem::replace(published, head) != head);
+                    publish_head.send_if_modified(|published| {
+                        let newer = head > *published;
+                        *published = (*published).max(head);
+                        newer
+                    });
                 }
                 Err(error) => tracing::warn!(%error, "cannot read the head of the change log"),
-            });
+            })
+        });
+        let disk = disk(path, options.synchronous)?;
         let writer = match options.execution {
             Execution::Threads => Writer::start(
                 connection,
-                options.synchronous,
+                disk,
                 options.write_batch_max,
                 options.write_queue_max,
                 after_commit,
             ),
-            Execution::Inline => Writer::inline(connection, options.synchronous, after_commit),
+            Execution::Inline => Writer::inline(connection, disk, after_commit),
         };
         let owner = Owner { airline: owner.id.clone(), ticket_prefix: owner.ticket_prefix };
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        Ok(Self {
-            owner,
-            writer,
-            readers,
-            log_head,
-            wal: PathBuf::from(wal),
-            execution: options.execution,
-            _checkpointer: checkpointer,
-        })
+        Ok(Self { owner, writer, readers, log_head, _checkpointer: checkpointer })
     }
+}
+
+/// Where forced writes go: the write-ahead log of the database at `path`, fsynced; or, with
+/// `synchronous = "normal"`, nowhere before a checkpoint.
+fn disk(path: &Path, synchronous: Synchronous) -> StoreResult<Disk> {
+    if synchronous == Synchronous::Normal {
+        return Ok(Disk::Cached);
+    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    // The writer has read the database in WAL mode, so the log exists; SQLite keeps the same
+    // file while it is open, resetting it in place after checkpoints.
+    let wal = std::fs::File::open(PathBuf::from(wal)).map_err(|error| {
+        StoreError::Internal(format!("cannot open the write-ahead log: {error}"))
+    })?;
+    Ok(Disk::Synced(wal))
 }
 
 /// Holds and sells every seat of `order` and records its booking, in one write.
@@ -403,16 +407,9 @@ impl Store for SqliteStore {
     }
 
     async fn sync(&self) -> StoreResult<()> {
-        // Every write answered so far is in the write-ahead log (a deferred one, perhaps only
-        // in the operating system's cache): forcing that file to disk makes them all durable.
-        // Nothing else need wait: a commit with no change would write nothing, and sync nothing.
-        let wal = self.wal.clone();
-        let synced = self.execution.run(move || std::fs::File::open(&wal)?.sync_data()).await;
-        match synced {
-            Some(Ok(())) => Ok(()),
-            Some(Err(error)) => Err(StoreError::Internal(format!("cannot sync the log: {error}"))),
-            None => Err(StoreError::Internal("the sync was cancelled".into())),
-        }
+        // A forced write of nothing: it is answered after an fsync of the log, which covers
+        // every write committed before it, deferred ones included.
+        self.writer.write(|_| Ok(())).await
     }
 
     async fn log_own_flights(&self, after: Timestamp) -> StoreResult<usize> {
@@ -421,7 +418,7 @@ impl Store for SqliteStore {
     }
 
     async fn log_head(&self) -> StoreResult<u64> {
-        self.readers.read(network::log_head).await
+        Ok(*self.log_head.borrow())
     }
 
     fn log_head_changes(&self) -> watch::Receiver<u64> {
@@ -430,7 +427,10 @@ impl Store for SqliteStore {
 
     async fn log_batch(&self, after: u64, limit: u64) -> StoreResult<Batch> {
         let owner = self.owner.airline.clone();
-        self.readers.read(move |c| network::log_batch(c, &owner, after, limit)).await
+        // No further than the head on disk: a batch must never carry numbers a power cut could
+        // take back (see `writer`).
+        let head = *self.log_head.borrow();
+        self.readers.read(move |c| network::log_batch(c, &owner, after, limit, head)).await
     }
 
     async fn prune_log(&self, keep: u64) -> StoreResult<usize> {

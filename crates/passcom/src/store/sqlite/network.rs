@@ -45,15 +45,16 @@ pub(crate) fn log_head(connection: &Connection) -> rusqlite::Result<u64> {
         .query_row([], |row| row.get(0))
 }
 
-/// The batch of own flights changed after entry `after`, covering at most `limit` entries; or a
-/// snapshot of every own flight when the log no longer keeps the entries after `after`.
+/// The batch of own flights changed after entry `after`, covering at most `limit` entries and
+/// none past `head`; or a snapshot of every own flight up to `head` when the log no longer
+/// keeps the entries after `after`.
 pub(crate) fn log_batch(
     connection: &Connection,
     owner: &AirlineId,
     after: u64,
     limit: u64,
+    head: u64,
 ) -> rusqlite::Result<Batch> {
-    let head = log_head(connection)?;
     let oldest: Option<u64> = connection
         .prepare_cached("SELECT min(seq) FROM catalog_log")?
         .query_row([], |row| row.get(0))?;

@@ -333,9 +333,9 @@ fn run_migrations(connection: &mut Connection, applied: usize) -> rusqlite::Resu
 }
 
 /// The pragmas of the read-write connection: small pages (see [`PAGE_BYTES`]), WAL so that
-/// readers never block the writer and `synchronous=FULL` (unless told otherwise: see
-/// [`Synchronous`](super::Synchronous)) so that a committed write survives power loss, not
-/// only a crash.
+/// readers never block the writer, and `synchronous=NORMAL`: a commit writes the log without
+/// an fsync, and the writer's syncer fsyncs it before a forced write is answered (see
+/// `writer`), so that such a write survives power loss, not only a crash.
 ///
 /// Every write runs in a savepoint inside its batch's transaction, and SQLite keeps what a
 /// savepoint may have to undo in a sub-journal — by default a temporary *file*, written page by
@@ -352,7 +352,9 @@ pub(crate) fn configure_writer(
     // Set before the first table exists; a no-op on an existing database.
     connection.pragma_update(None, "page_size", PAGE_BYTES)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", options.synchronous.pragma())?;
+    // Commits never fsync inside SQLite: the writer's syncer does, off the write lock (see
+    // `writer`). The log stays consistent either way; durability is the syncer's.
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     connection.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
     // Checkpoints run on their own thread (see `checkpointer`), not in the middle of a batch;
