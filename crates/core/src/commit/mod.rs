@@ -12,8 +12,10 @@
 //!
 //! # Protocol
 //!
-//! 1. **Begin.** The coordinator durably records the transaction — its id, its participants,
-//!    and the pending booking — before anything else. When the seller owns legs of the trip,
+//! 1. **Begin.** The coordinator records the transaction — its id, its participants, and the
+//!    pending booking — before anything else. The record need not be on disk yet: if it is
+//!    lost, the transaction is aborted by presumption, and nobody outside has heard of it (the
+//!    customer hears of it only after a durable write). When the seller owns legs of the trip,
 //!    the same write prepares them, as a participant would (below), and its vote comes with
 //!    [`CoordinatorEvent::Begin`].
 //! 2. **Prepare.** A [`Prepare`] goes to every other participant at once (to none if the
@@ -27,8 +29,11 @@
 //!    `prepare_timeout_ms` → ABORT. *No record at the coordinator means ABORT*: a coordinator
 //!    that restarts with a transaction begun but not decided aborts it.
 //! 4. **Tell.** The decision goes to every participant that was sent a prepare, retried with
-//!    backoff until each acknowledges. A participant durably records COMMITTED (seats sold,
-//!    its record of the segments written) or ABORTED (holds released) before acknowledging.
+//!    backoff until each acknowledges; the record says the others have nothing to hear. A
+//!    participant records COMMITTED (seats sold, its record of the segments written) or durably
+//!    records ABORTED (holds released) before acknowledging. COMMITTED need not be on disk: if
+//!    a power cut takes it back, the participant is prepared again, in doubt, and asks the
+//!    coordinator, which keeps its records.
 //!    The seller's own legs are decided in the write that records the decision: nothing to
 //!    tell. A participant never sent a prepare cannot have prepared, nor receive a late one.
 //! 5. **In doubt.** A prepared participant never releases its holds on its own. If no decision
@@ -56,6 +61,8 @@
 //!   (safe under presumed abort; a prepare that did arrive is undone by the abort).
 //! - Holds are not leased: a hold stays until its transaction is decided, however long that
 //!   takes. That is what makes a yes-vote a promise.
+//! - A coordinator must keep its records of decided transactions: participants whose commit a
+//!   power cut took back ask it again (step 4). The node never deletes them.
 
 mod coordinator;
 mod participant;

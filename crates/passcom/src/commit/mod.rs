@@ -28,8 +28,9 @@
 //! driver, for this airline, after a restart tells it decisions again).
 //!
 //! Everything the protocol must remember is in the store, written before it is acted on:
-//! the transaction before the prepares go out, the decision before anyone hears it, a
-//! participant's vote before it is sent. On start the driver reads what is unfinished —
+//! the transaction before the prepares go out (committed; on disk with the decision, see
+//! [`Store::begin_purchase`]), the decision on disk before anyone hears it, a participant's
+//! vote on disk before it is sent. On start the driver reads what is unfinished —
 //! transactions begun and not decided (aborted now), decided and not acknowledged (told
 //! again), prepared and not decided (asked about), releases not yet made — and finishes it.
 //!
@@ -396,41 +397,13 @@ impl Driver {
         metrics::histogram!("passcom_commit_bundle_messages").record(bundle.len() as f64);
         let node = self.node.clone();
         tokio::spawn(async move {
-            let started = std::time::Instant::now();
             let answer = remote_bundle(&node, &participant, &bundle).await;
-            metrics::histogram!("passcom_commit_bundle_seconds")
-                .record(started.elapsed().as_secs_f64());
             if let Err(error) = &answer {
                 tracing::info!(%participant, %error, messages = bundle.len(), "a bundle got no answer");
             }
-            let now = node.clock.now();
-            let (mut events, acknowledged) = answered(&participant, &bundle, answer, now);
-            let delivered = Event::Delivered { participant: participant.clone(), events };
-            node.commit.send(delivered).await;
-            if acknowledged.is_empty() {
-                return;
-            }
-            let recorded = node.store.acknowledge(participant.clone(), acknowledged.clone()).await;
-            let now = node.clock.now();
-            events = acknowledged
-                .into_iter()
-                .map(|txn| match &recorded {
-                    Ok(()) => CoordinatorEvent::Acknowledged {
-                        txn,
-                        participant: participant.clone(),
-                        now,
-                    },
-                    Err(_) => {
-                        CoordinatorEvent::TellFailed { txn, participant: participant.clone(), now }
-                    }
-                })
-                .collect();
-            if let Err(error) = recorded {
-                tracing::warn!(%participant, %error, "cannot record acknowledgements; telling again later");
-            }
-            for event in events {
-                node.commit.send(Event::Coordinator(event)).await;
-            }
+            let (events, acknowledged) = answered(&participant, &bundle, answer, node.clock.now());
+            node.commit.send(Event::Delivered { participant: participant.clone(), events }).await;
+            record_acknowledgements(&node, participant, acknowledged).await;
         });
     }
 
@@ -636,7 +609,31 @@ async fn remote_bundle(
         .network
         .address_of(participant)
         .ok_or_else(|| format!("{participant} is not a peer"))?;
-    node.network.client().post(&address, "/peer/v1/txns", bundle).await.map_err(describe)
+    let started = std::time::Instant::now();
+    let answer = node.network.client().post(&address, "/peer/v1/txns", bundle).await;
+    metrics::histogram!("passcom_commit_bundle_seconds").record(started.elapsed().as_secs_f64());
+    answer.map_err(describe)
+}
+
+/// Records that `participant` acknowledged the decisions of `txns`, then reports each
+/// acknowledged — or, if that write fails, not told (the decision is told again).
+async fn record_acknowledgements(node: &Node, participant: AirlineId, txns: Vec<TxnId>) {
+    if txns.is_empty() {
+        return;
+    }
+    let recorded = node.store.acknowledge(participant.clone(), txns.clone()).await;
+    if let Err(error) = &recorded {
+        tracing::warn!(%participant, %error, "cannot record acknowledgements; telling again later");
+    }
+    let now = node.clock.now();
+    for txn in txns {
+        let participant = participant.clone();
+        let event = match recorded {
+            Ok(()) => CoordinatorEvent::Acknowledged { txn, participant, now },
+            Err(_) => CoordinatorEvent::TellFailed { txn, participant, now },
+        };
+        node.commit.send(Event::Coordinator(event)).await;
+    }
 }
 
 /// What the answer to `bundle` (or its failure) means for each of its messages: the events for
