@@ -38,7 +38,7 @@ const WARM_UP_SECONDS: u64 = 2;
 /// How long each measured load runs.
 const MEASURE_SECONDS: u64 = 5;
 /// Buyers per node at each level of concurrency.
-const BUYERS_PER_NODE: [usize; 3] = [1, 4, 16];
+const BUYERS_PER_NODE: [usize; 4] = [1, 2, 4, 16];
 /// Customer accounts per node.
 const CUSTOMERS_PER_NODE: usize = 16;
 /// The airlines.
@@ -57,7 +57,7 @@ async fn run() -> anyhow::Result<()> {
     println!("starting three airlines ({DAYS} days of schedule each) …");
     let nodes = common::start_network(scratch.path(), &AIRLINES, DAYS).await?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
-    let flights = replicated_catalog(&client, &nodes).await?;
+    let flights = common::replicated_catalog(&client, &nodes).await?;
     let mut tokens = BTreeMap::new();
     for (airline, node) in &nodes {
         tokens.insert(
@@ -123,30 +123,6 @@ impl Knobs {
 
     fn changed(&self) -> bool {
         self.buyers.is_some() || self.seconds != MEASURE_SECONDS || self.two_airlines_only
-    }
-}
-
-/// Every flight of the network, once every node lists every airline's flights.
-async fn replicated_catalog(
-    client: &reqwest::Client,
-    nodes: &BTreeMap<String, NodeProcess>,
-) -> anyhow::Result<Vec<Value>> {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let mut counts = Vec::new();
-        let mut flights = Vec::new();
-        for node in nodes.values() {
-            flights = common::all_flights(client, &node.url).await?;
-            let airlines: std::collections::BTreeSet<&str> =
-                flights.iter().filter_map(|f| f["airline"].as_str()).collect();
-            counts.push((flights.len(), airlines.len()));
-        }
-        let everywhere = counts.iter().all(|count| *count == (counts[0].0, AIRLINES.len()));
-        if everywhere {
-            return Ok(flights);
-        }
-        anyhow::ensure!(Instant::now() < deadline, "the catalogs did not converge: {counts:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use passcom::clock::SystemEntropy;
@@ -133,6 +133,30 @@ pub async fn all_flights(client: &reqwest::Client, url: &str) -> anyhow::Result<
             Some(next) => cursor = Some(next.to_owned()),
             None => return Ok(flights),
         }
+    }
+}
+
+/// Every flight of the network, once every node lists every airline's flights.
+pub async fn replicated_catalog(
+    client: &reqwest::Client,
+    nodes: &BTreeMap<String, NodeProcess>,
+) -> anyhow::Result<Vec<Value>> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut counts = Vec::new();
+        let mut flights = Vec::new();
+        for node in nodes.values() {
+            flights = all_flights(client, &node.url).await?;
+            let airlines: std::collections::BTreeSet<&str> =
+                flights.iter().filter_map(|f| f["airline"].as_str()).collect();
+            counts.push((flights.len(), airlines.len()));
+        }
+        let everywhere = counts.iter().all(|count| *count == (counts[0].0, nodes.len()));
+        if everywhere {
+            return Ok(flights);
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the catalogs did not converge: {counts:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
