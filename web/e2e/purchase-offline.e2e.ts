@@ -87,7 +87,7 @@ it('Boreal stops answering during the purchase: nothing bought, the page says so
     await visible(problem, 20_000);
     const text = (await problem.textContent()) ?? '';
     expect(text).toContain('A compra não foi concluída: nenhum voo desta viagem foi comprado e nada foi cobrado.');
-    expect(text).toContain('Uma das companhias da viagem não pôde ser contatada.');
+    expect(text).toContain('Boreal parou de responder durante a compra.');
     expect(text).toContain('Tente de novo daqui a alguns minutos');
     expect(text).toContain(`Ela aparece em Minhas viagens como a reserva ${reference}, não concluída.`);
     expect(await problem.getByRole('link', { name: 'Buscar outra viagem' }).count()).toBe(1);
@@ -100,7 +100,7 @@ it('Boreal stops answering during the purchase: nothing bought, the page says so
     await visible(row);
     const rowText = (await row.textContent()) ?? '';
     expect(rowText).toContain('Não concluída');
-    expect(rowText).toContain('Uma das companhias da viagem não pôde ser contatada.');
+    expect(rowText).toContain('Boreal parou de responder durante a compra.');
     expect(rowText).toContain('Nada foi cobrado.');
     await row.getByRole('link').click();
     await visible(page.getByText('A compra não foi concluída e nenhum assento foi vendido.'));

@@ -28,25 +28,7 @@ function openapiDocument() {
         ...options,
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-  return uniqueOperationIds(JSON.parse(output));
-}
-
-// The node's document (utoipa names operations after their handler functions) has two
-// `create` and two `cancel` (bookings and admin), which OpenAPI forbids and the generator
-// refuses. Until the node names them apart, a repeated id is prefixed with its operation's tag
-// (`bookings_create`, `admin_create`); ids that are unique stay as they are.
-function uniqueOperationIds(document) {
-  const operations = Object.values(document.paths ?? {}).flatMap((item) =>
-    Object.values(item).filter((operation) => operation && typeof operation === 'object' && 'operationId' in operation),
-  );
-  const counts = new Map();
-  for (const operation of operations) counts.set(operation.operationId, (counts.get(operation.operationId) ?? 0) + 1);
-  for (const operation of operations) {
-    if (counts.get(operation.operationId) > 1) {
-      operation.operationId = `${operation.tags?.[0] ?? 'op'}_${operation.operationId}`;
-    }
-  }
-  return document;
+  return JSON.parse(output);
 }
 
 const header = `// GENERATED from the node's OpenAPI document (\`passcom openapi\`) by web/scripts/api-types.mjs.

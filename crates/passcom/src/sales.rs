@@ -38,7 +38,7 @@ use crate::clock::{Clock, Entropy};
 use crate::commit::Commit;
 use crate::network::Network;
 use crate::store::{
-    Begun, CustomerId, Idempotency, Order, OrderLeg, Purchased, Store, StoreError, TxnId,
+    Begun, CustomerId, Idempotency, Order, OrderLeg, Page, Purchased, Store, StoreError, TxnId,
 };
 
 /// How many booking references to draw before giving up (with 2³⁰ references, a collision
@@ -265,6 +265,33 @@ impl Sales {
     async fn durable(&self, sale: Result<Sale, SalesError>) -> Result<Sale, SalesError> {
         self.store.sync().await?;
         sale
+    }
+
+    /// One of the customer's bookings, once what it shows is on disk (see [`Sales::durable`]):
+    /// a booking is read a moment after its write commits, perhaps before its fsync.
+    pub async fn booking(
+        &self,
+        customer: CustomerId,
+        reference: BookingReference,
+    ) -> Result<Booking, SalesError> {
+        let booking = self.store.booking(customer, reference).await?;
+        let booking = booking.ok_or(SalesError::BookingNotFound(reference))?;
+        self.store.sync().await?;
+        Ok(booking)
+    }
+
+    /// A page of the customer's bookings, newest first, once what it shows is on disk.
+    pub async fn bookings(
+        &self,
+        customer: CustomerId,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Page<Booking, i64>, SalesError> {
+        let page = self.store.bookings(customer, after, limit).await?;
+        if !page.items.is_empty() {
+            self.store.sync().await?;
+        }
+        Ok(page)
     }
 
     /// Cancels the customer's booking, releasing every seat: here at once, at other airlines

@@ -29,7 +29,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publishes a new flight of this airline. */
-        post: operations["admin_create"];
+        post: operations["publish_flight"];
         delete?: never;
         options?: never;
         head?: never;
@@ -48,7 +48,7 @@ export interface paths {
         put: operations["edit"];
         post?: never;
         /** Cancels a flight; its booked segments are marked `flight_cancelled`. */
-        delete: operations["admin_cancel"];
+        delete: operations["cancel_flight"];
         options?: never;
         head?: never;
         patch?: never;
@@ -170,7 +170,7 @@ export interface paths {
         get: operations["list"];
         put?: never;
         /** Buys a trip: every seat on every flight, or none. */
-        post: operations["bookings_create"];
+        post: operations["buy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -207,7 +207,7 @@ export interface paths {
          * Cancels one of the customer's bookings and releases every seat; cancelling again changes
          *     nothing.
          */
-        post: operations["bookings_cancel"];
+        post: operations["cancel_booking"];
         delete?: never;
         options?: never;
         head?: never;
@@ -514,6 +514,10 @@ export interface components {
             code: string;
             /** @description A sentence for people. */
             message: string;
+            /** @description The flight concerned (a seat taken, a flight cancelled or departed), as in the answer. */
+            flight?: string | null;
+            /** @description The airline that could not be reached, as in the answer. */
+            airline?: string | null;
         };
         /** @description Changes to a flight; absent fields stay. */
         FlightEditBody: {
@@ -891,7 +895,7 @@ export interface operations {
             };
         };
     };
-    admin_create: {
+    publish_flight: {
         parameters: {
             query?: never;
             header?: never;
@@ -1024,7 +1028,7 @@ export interface operations {
             };
         };
     };
-    admin_cancel: {
+    cancel_flight: {
         parameters: {
             query?: never;
             header?: {
@@ -1290,7 +1294,7 @@ export interface operations {
             };
         };
     };
-    bookings_create: {
+    buy: {
         parameters: {
             query?: never;
             header?: {
@@ -1420,7 +1424,7 @@ export interface operations {
             };
         };
     };
-    bookings_cancel: {
+    cancel_booking: {
         parameters: {
             query?: never;
             header?: never;

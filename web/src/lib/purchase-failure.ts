@@ -2,7 +2,7 @@
  * Why a purchase bought nothing, in words a customer understands. The checkout says it when a
  * purchase is refused, and My trips says it of a booking whose purchase failed. Both read the
  * API's stable code; the flight or airline it names is given when the answer carried it (an
- * error answer does; a failed booking's `failure` has only its code).
+ * error answer does, and so does a failed booking's `failure`).
  */
 import type { Translate } from './i18n';
 

@@ -68,7 +68,7 @@ pub struct FlightEditBody {
 }
 
 /// Publishes a new flight of this airline.
-#[utoipa::path(post, path = "/admin/flights", tag = "admin", request_body = NewFlightBody, security(("admin" = [])),
+#[utoipa::path(post, path = "/admin/flights", operation_id = "publish_flight", tag = "admin", request_body = NewFlightBody, security(("admin" = [])),
     responses(
         (status = 201, body = FlightView),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -166,7 +166,7 @@ pub async fn edit(
 }
 
 /// Cancels a flight; its booked segments are marked `flight_cancelled`.
-#[utoipa::path(delete, path = "/admin/flights/{id}", tag = "admin", security(("admin" = [])),
+#[utoipa::path(delete, path = "/admin/flights/{id}", operation_id = "cancel_flight", tag = "admin", security(("admin" = [])),
     params(
         ("id" = String, Path, description = "Flight id"),
         ("If-Match" = Option<String>, Header, description = "Optional: cancel only if still at this version"),

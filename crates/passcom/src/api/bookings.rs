@@ -44,7 +44,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
 /// Buys a trip: every seat on every flight, or none.
-#[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/bookings", operation_id = "buy", tag = "bookings", request_body = BookingBody, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key with the same body returns the same booking")),
     responses(
         (status = 201, description = "Confirmed on every flight", body = BookingView),
@@ -189,7 +189,7 @@ pub async fn list(
         .as_deref()
         .map(|cursor| decode_cursor(cursor, |text| text.parse::<i64>().ok()))
         .transpose()?;
-    let page = node.store.bookings(session.customer.id, after, limit).await?;
+    let page = node.sales.bookings(session.customer.id, after, limit).await?;
     Ok(Json(BookingList {
         bookings: page
             .items
@@ -215,15 +215,13 @@ pub async fn get(
     Path(reference): Path<String>,
 ) -> Result<Json<BookingView>, ApiError> {
     let reference = parse_reference(&reference)?;
-    let booking = node.store.booking(session.customer.id, reference).await?;
-    let booking = booking
-        .ok_or_else(|| ApiError::from(crate::sales::SalesError::BookingNotFound(reference)))?;
+    let booking = node.sales.booking(session.customer.id, reference).await?;
     Ok(Json(BookingView::new(&booking, &node.airports)))
 }
 
 /// Cancels one of the customer's bookings and releases every seat; cancelling again changes
 /// nothing.
-#[utoipa::path(post, path = "/bookings/{reference}/cancel", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(post, path = "/bookings/{reference}/cancel", operation_id = "cancel_booking", tag = "bookings", security(("bearer" = [])),
     params(("reference" = String, Path, description = "Booking reference")),
     responses(
         (status = 200, description = "Cancelled (again: unchanged); a `failed` booking has nothing to cancel and is answered as it is", body = BookingView),

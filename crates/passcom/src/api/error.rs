@@ -125,6 +125,11 @@ impl ApiError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The text of detail `key` (see [`ApiError::with`]), if it has one.
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        self.details.get(key).and_then(Value::as_str)
+    }
 }
 
 impl IntoResponse for ApiError {

@@ -386,6 +386,12 @@ pub struct FailureView {
     pub code: String,
     /// A sentence for people.
     pub message: String,
+    /// The flight concerned (a seat taken, a flight cancelled or departed), as in the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flight: Option<String>,
+    /// The airline that could not be reached, as in the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub airline: Option<String>,
 }
 
 impl BookingView {
@@ -418,7 +424,13 @@ impl BookingView {
                 .collect(),
             failure: booking.failure.as_ref().map(|cause| {
                 let error = super::error::purchase_failed(cause);
-                FailureView { code: error.code().to_owned(), message: error.message().to_owned() }
+                let detail = |key| error.detail(key).map(str::to_owned);
+                FailureView {
+                    code: error.code().to_owned(),
+                    message: error.message().to_owned(),
+                    flight: detail("flight"),
+                    airline: detail("airline"),
+                }
             }),
         }
     }

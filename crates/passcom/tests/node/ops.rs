@@ -46,6 +46,15 @@ async fn the_openapi_document_describes_the_contract() {
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(document.body["components"]["schemas"]["ErrorBody"].is_object());
+    let mut operation_ids: Vec<&str> = paths
+        .values()
+        .flat_map(|methods| methods.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().expect("every operation has an id"))
+        .collect();
+    let operations = operation_ids.len();
+    operation_ids.sort();
+    operation_ids.dedup();
+    assert_eq!(operation_ids.len(), operations, "operation ids are unique: {operation_ids:?}");
     let docs = node.client.get(node.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"));

@@ -154,6 +154,7 @@ async fn a_seat_taken_at_one_airline_fails_the_whole_trip_and_holds_nothing() {
     let failed = rumos.get(&format!("/api/v1/bookings/{reference}"), Some(&token)).await;
     assert_eq!(failed.body["status"], "failed");
     assert_eq!(failed.body["failure"]["code"], "seat_unavailable");
+    assert_eq!(failed.body["failure"]["flight"], flights[1].as_str(), "the booking names it too");
     assert_eq!(failed.body["segments"], json!([]));
     assert_eq!(events(&failed.body), ["pending", "purchase_failed"]);
 

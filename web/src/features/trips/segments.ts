@@ -15,13 +15,18 @@ export type BookedFlight = {
   segments: Segment[];
 };
 
+/** The number (`BO1001`) of the flight with id `BO1001-2026-12-01`. */
+export function flightNumberOf(id: string): string {
+  return id.split('-')[0] ?? id;
+}
+
 /** The booking's segments grouped by flight, in travel order. */
 export function bookedFlights(booking: Booking): BookedFlight[] {
   const flights = new Map<string, BookedFlight>();
   for (const segment of booking.segments) {
     const flight = flights.get(segment.flight) ?? {
       flight: segment.flight,
-      number: segment.flight.split('-')[0] ?? segment.flight,
+      number: flightNumberOf(segment.flight),
       airline: segment.airline,
       origin: segment.origin,
       destination: segment.destination,

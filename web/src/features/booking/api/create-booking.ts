@@ -41,13 +41,14 @@ export async function createBooking(request: BookingRequest, idempotencyKey: str
 }
 
 /**
- * A failed booking's failure as the error its purchase would have been answered with at once.
- * The node answers that error with its cause's status (409, 404 or 503); the app reads only the
- * code, so 409 stands for all of them here.
+ * A failed booking's failure as the error its purchase would have been answered with at once,
+ * naming the flight or airline as that answer would. The node answers that error with its
+ * cause's status (409, 404 or 503); the app reads only the code, so 409 stands for all of them.
  */
 export function purchaseFailure(booking: Booking): ApiError {
   const failure = booking.failure ?? { code: 'purchase_failed', message: 'the purchase failed' };
-  return new ApiError(409, failure.code, failure.message, { reference: booking.reference });
+  const named = { flight: failure.flight ?? undefined, airline: failure.airline ?? undefined };
+  return new ApiError(409, failure.code, failure.message, { ...named, reference: booking.reference });
 }
 
 /**

@@ -51,14 +51,14 @@ describe('a booking', () => {
       ...referenceRoutes,
       'GET /api/v1/bookings/:reference': () => {
         reads += 1;
-        const failure = { code: 'airline_unavailable', message: 'boreal cannot be reached now; nothing was bought, try again later' };
+        const failure = { code: 'airline_unavailable', message: 'boreal stopped answering; nothing was bought', airline: 'boreal' };
         return { body: booking('K7M2QX', chain, ['Ana'], reads < 2 ? 'pending' : 'failed', failure) };
       },
     });
     renderWithProviders(<TripDetails reference="K7M2QX" justBooked searchHref="/" />);
     expect(await screen.findByText(/Estamos aguardando a confirmação das companhias/)).toBeInTheDocument();
     const notice = (await screen.findByText('A compra não foi concluída e nenhum assento foi vendido.', {}, { timeout: 5_000 })).closest('[role="alert"]')!;
-    expect(notice).toHaveTextContent('Uma das companhias da viagem não pôde ser contatada.');
+    expect(notice).toHaveTextContent('Boreal parou de responder durante a compra.');
     expect(notice).toHaveTextContent('Nada foi cobrado.');
     expect(within(notice as HTMLElement).getByRole('link', { name: 'Buscar outra viagem' })).toHaveAttribute('href', '/');
     expect(within(screen.getByRole('heading', { level: 1 }).parentElement!).getByText('Não concluída')).toBeInTheDocument();
@@ -128,7 +128,7 @@ describe('the list of trips', () => {
   it('shows a failed purchase with why and a pending one until the airlines decide', async () => {
     const { TripList } = await import('./trip-list');
     let reads = 0;
-    const failure = { code: 'flight_cancelled', message: 'flight BO1001-2026-12-01 is cancelled' };
+    const failure = { code: 'flight_cancelled', message: 'flight BO1001-2026-12-01 is cancelled', flight: 'BO1001-2026-12-01' };
     mockApi({
       ...referenceRoutes,
       'GET /api/v1/bookings': () => {
@@ -150,7 +150,7 @@ describe('the list of trips', () => {
 
     const failed = await row('FFFFFF');
     expect(within(failed).getByText('Não concluída')).toBeInTheDocument();
-    expect(failed).toHaveTextContent('Um dos voos desta viagem foi cancelado pela companhia.');
+    expect(failed).toHaveTextContent('O voo BO1001 foi cancelado pela companhia.');
     expect(failed).toHaveTextContent('2 passageiros · Nada foi cobrado.');
     expect(failed).not.toHaveTextContent('R$');
 

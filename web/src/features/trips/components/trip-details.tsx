@@ -84,7 +84,7 @@ export function TripDetails({ reference, justBooked = false, searchHref }: Props
       {view.status === 'failed' ? (
         <div className="notice notice--error" role="alert">
           <p className="purchase-problem__title">{t('trips.failedBanner')}</p>
-          <p>{failureReason(view, t)}</p>
+          <p>{failureReason(view, t, (id) => airline(id).name)}</p>
           <p>{t('purchase.nothingCharged')}</p>
           {searchHref ? (
             <Link className="button button--small" to={searchHref}>

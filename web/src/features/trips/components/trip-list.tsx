@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { useAirlines } from '../../../api/get-airlines';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
 import { formatDate, formatMoney, localTime } from '../../../lib/format';
@@ -22,6 +23,8 @@ type Props = {
 export function TripList({ tripHref, searchHref }: Props) {
   const { t, locale } = useI18n();
   const bookings = useBookings();
+  const airlines = useAirlines();
+  const airlineName = (id: string) => airlines.data?.byId.get(id)?.name ?? id;
   if (bookings.isPending) return <Loading />;
   if (bookings.isError) return <ErrorMessage error={bookings.error} onRetry={() => void bookings.refetch()} />;
   const all = bookings.data.pages.flatMap((page) => page.bookings);
@@ -60,7 +63,7 @@ export function TripList({ tripHref, searchHref }: Props) {
                 </p>
               ) : null}
               {booking.status === 'pending' ? <p className="trip__note">{t('trips.pendingShort')}</p> : null}
-              {booking.status === 'failed' ? <p className="trip__note trip__note--failed">{failureReason(booking, t)}</p> : null}
+              {booking.status === 'failed' ? <p className="trip__note trip__note--failed">{failureReason(booking, t, airlineName)}</p> : null}
               <p className="muted">
                 {[
                   t('trips.passengers', { count: booking.passengers.length }),
