@@ -108,15 +108,20 @@ fn insert_hold(
     Ok(())
 }
 
-/// Reserves `count` ticket serials of this airline; returns the first.
+/// Reserves `count` ticket serials of this airline; returns the first. The counter is read
+/// back by a second statement, not `RETURNING`: SQLite collects what `RETURNING` returns in a
+/// temporary table it builds and drops at every run (see migration 4 in `schema`).
 fn issue_tickets(connection: &Connection, count: usize) -> StoreResult<u64> {
-    let last: i64 = connection
+    connection
         .prepare_cached(
             "INSERT INTO counters (name, value) VALUES ('ticket_serial', ?1)
-             ON CONFLICT (name) DO UPDATE SET value = value + ?1
-             RETURNING value",
+             ON CONFLICT (name) DO UPDATE SET value = value + ?1",
         )
-        .and_then(|mut next| next.query_row([count as i64], |row| row.get(0)))
+        .and_then(|mut add| add.execute([count as i64]))
+        .map_err(internal)?;
+    let last: i64 = connection
+        .prepare_cached("SELECT value FROM counters WHERE name = 'ticket_serial'")
+        .and_then(|mut read| read.query_row([], |row| row.get(0)))
         .map_err(internal)?;
     Ok((last - count as i64 + 1) as u64)
 }
