@@ -66,23 +66,24 @@ async fn run() -> anyhow::Result<()> {
         let tokens = common::customers(&client, &node.url, BUYERS).await?;
         customers.insert(airline.clone(), tokens);
     }
+    let network = Network { client, nodes, customers };
 
     for airline in AIRLINES {
-        let (flight, owner) = take_flight_of(&mut flights, airline)?;
-        let buyers = Race::AtTheOwner.buyers(&owner, &nodes, &customers);
-        let result = race_for(&client, &flight, &buyers).await;
-        check_one_winner(&client, &nodes[&owner].url, &flight, &result).await?;
-        println!("  opening connections to {airline}, race for {flight}: {}", summary(&result));
+        let flight = take_flight_of(&mut flights, airline)?;
+        let answers = network.race(Race::AtTheOwner, &flight).await?;
+        println!(
+            "  opening connections to {airline}, race for {}: {}",
+            flight.0,
+            summary(&answers)
+        );
     }
     let mut rows = Vec::new();
     for kind in [Race::AtTheOwner, Race::AtAllThree] {
         let mut answers = Vec::new();
         for race in 0..RACES {
-            let (flight, owner) = flights.pop().context("no one-seat flight left")?;
-            let buyers = kind.buyers(&owner, &nodes, &customers);
-            let result = race_for(&client, &flight, &buyers).await;
-            check_one_winner(&client, &nodes[&owner].url, &flight, &result).await?;
-            println!("  {kind:?} race {race} for {flight}: {}", summary(&result));
+            let flight = flights.pop().context("no one-seat flight left")?;
+            let result = network.race(kind, &flight).await?;
+            println!("  {kind:?} race {race} for {}: {}", flight.0, summary(&result));
             answers.extend(result);
         }
         rows.push((kind, answers));
@@ -92,6 +93,28 @@ async fn run() -> anyhow::Result<()> {
     let path = common::write_section("last-seat", &markdown)?;
     println!("written into {}", path.display());
     Ok(())
+}
+
+/// The three nodes, and every customer's session at each, by airline.
+struct Network {
+    client: reqwest::Client,
+    nodes: BTreeMap<String, NodeProcess>,
+    customers: BTreeMap<String, Vec<String>>,
+}
+
+impl Network {
+    /// A race of `kind` for `flight` (its id and owner), checked to end with one winner; its
+    /// answers.
+    async fn race(
+        &self,
+        kind: Race,
+        (flight, owner): &(String, String),
+    ) -> anyhow::Result<Vec<Answer>> {
+        let buyers = kind.buyers(owner, &self.nodes, &self.customers);
+        let answers = race_for(&self.client, flight, &buyers).await;
+        check_one_winner(&self.client, &self.nodes[owner].url, flight, &answers).await?;
+        Ok(answers)
+    }
 }
 
 /// Where a race's buyers ask.
