@@ -299,17 +299,7 @@ async fn buy(
             .send()
             .await;
         let took = started.elapsed();
-        let answer = match response {
-            Ok(response) => {
-                let status = response.status();
-                let body: Value = response.json().await.unwrap_or_default();
-                match body["error"]["code"].as_str() {
-                    Some(code) => format!("{} {code}", status.as_u16()),
-                    None => status.as_u16().to_string(),
-                }
-            }
-            Err(error) => format!("no answer ({error})"),
-        };
+        let answer = common::answer_kind(response).await;
         if measuring.load(Ordering::Relaxed) {
             match answer.as_str() {
                 "201" => {

@@ -26,7 +26,7 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 use tokio::sync::Barrier;
 
-use self::common::{NodeProcess, percentile};
+use self::common::{ADMIN_TOKEN, NodeProcess, percentile};
 
 /// Days of schedule each airline seeds: one one-seat flight of each airline a day.
 const DAYS: u32 = 8;
@@ -36,8 +36,6 @@ const BUYERS: usize = 1000;
 const RACES: usize = 6;
 /// The airlines.
 const AIRLINES: [&str; 3] = ["boreal", "giro", "rumos"];
-/// The admin token `common::write_config` sets.
-const ADMIN_TOKEN: &str = "benchmark-admin-token";
 
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -110,10 +108,27 @@ impl Network {
         kind: Race,
         (flight, owner): &(String, String),
     ) -> anyhow::Result<Vec<Answer>> {
-        let buyers = kind.buyers(owner, &self.nodes, &self.customers);
+        let buyers = self.buyers(kind, owner);
         let answers = race_for(&self.client, flight, &buyers).await;
         check_one_winner(&self.client, &self.nodes[owner].url, flight, &answers).await?;
         Ok(answers)
+    }
+
+    /// A race's buyers, each a different customer: at the flight's `owner`, or a third at
+    /// each airline.
+    fn buyers(&self, kind: Race, owner: &str) -> Vec<Buyer> {
+        let urls: BTreeMap<&str, Arc<str>> = (self.nodes.iter())
+            .map(|(airline, node)| (airline.as_str(), Arc::from(&*node.url)))
+            .collect();
+        (0..BUYERS)
+            .map(|i| {
+                let seller = match kind {
+                    Race::AtTheOwner => owner,
+                    Race::AtAllThree => AIRLINES[i % AIRLINES.len()],
+                };
+                (urls[seller].clone(), self.customers[seller][i].clone())
+            })
+            .collect()
     }
 }
 
@@ -132,26 +147,6 @@ impl Race {
             Race::AtTheOwner => "all at the flight's owner (one-phase commit)",
             Race::AtAllThree => "a third at each airline (two thirds two-phase)",
         }
-    }
-
-    /// The race's buyers: each a different customer.
-    fn buyers(
-        self,
-        owner: &str,
-        nodes: &BTreeMap<String, NodeProcess>,
-        customers: &BTreeMap<String, Vec<String>>,
-    ) -> Vec<Buyer> {
-        let urls: BTreeMap<&str, Arc<str>> =
-            nodes.iter().map(|(airline, node)| (airline.as_str(), Arc::from(&*node.url))).collect();
-        (0..BUYERS)
-            .map(|i| {
-                let seller = match self {
-                    Race::AtTheOwner => owner,
-                    Race::AtAllThree => AIRLINES[i % AIRLINES.len()],
-                };
-                (urls[seller].clone(), customers[seller][i].clone())
-            })
-            .collect()
     }
 }
 
@@ -208,17 +203,7 @@ async fn race_for(client: &reqwest::Client, flight: &str, buyers: &[Buyer]) -> V
 /// One purchase: its status and error code, or why there was no answer.
 async fn buy(client: &reqwest::Client, url: &str, token: &str, body: &Value) -> String {
     let sent = client.post(format!("{url}/api/v1/bookings")).bearer_auth(token).json(body);
-    match sent.send().await {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let body: Value = response.json().await.unwrap_or_default();
-            match body["error"]["code"].as_str() {
-                Some(code) => format!("{status} {code}"),
-                None => status.to_string(),
-            }
-        }
-        Err(error) => format!("no answer ({error})"),
-    }
+    common::answer_kind(sent.send().await).await
 }
 
 /// Fails unless exactly one buyer got the seat, every other was told it is gone, and the

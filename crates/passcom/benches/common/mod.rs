@@ -44,13 +44,16 @@ impl NodeProcess {
     }
 }
 
+/// The admin token of every node [`write_config`] configures.
+pub const ADMIN_TOKEN: &str = "benchmark-admin-token";
+
 /// The configuration of a benchmark node of `airline` in `dir`: `days` of schedule, fsync on,
 /// cheap password hashing (accounts are not what is measured), and `more` TOML after.
 pub fn write_config(dir: &Path, airline: &str, listen: &str, days: u32, more: &str) -> PathBuf {
     let config = dir.join(format!("{airline}.toml"));
     let text = format!(
         "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"{listen}\"\n[console]\nenabled = false\n\
-         [storage]\ndata_dir = \"{}\"\n[admin]\ntoken = \"benchmark-admin-token\"\n\
+         [storage]\ndata_dir = \"{}\"\n[admin]\ntoken = \"{ADMIN_TOKEN}\"\n\
          [seed]\ndays = {days}\noriginal_users = false\n[passwords]\nmemory_kib = 64\niterations = 1\n{more}",
         dir.join(airline).display()
     );
@@ -116,6 +119,22 @@ pub async fn customers(
         tokens.push(login["token"].as_str().context("no token")?.to_owned());
     }
     Ok(tokens)
+}
+
+/// What a purchase's answer was: its status and error code (`"201"`, `"409 seat_unavailable"`),
+/// or why there was none.
+pub async fn answer_kind(sent: reqwest::Result<reqwest::Response>) -> String {
+    match sent {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or_default();
+            match body["error"]["code"].as_str() {
+                Some(code) => format!("{status} {code}"),
+                None => status.to_string(),
+            }
+        }
+        Err(error) => format!("no answer ({error})"),
+    }
 }
 
 /// Every flight `url` lists, as JSON.
