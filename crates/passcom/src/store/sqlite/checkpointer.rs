@@ -5,7 +5,9 @@
 //! commit that crosses 1000 pages — on the writer, with every queued purchase waiting behind it.
 //! Here a thread with its own connection runs a *passive* checkpoint every
 //! `checkpoint_interval_ms`: it copies what no reader still needs, never blocks the writer or
-//! the readers, and the next one picks up what it left.
+//! the readers, and the next one picks up what it left. Beside a busy writer it never catches
+//! up with the last commit, which is what lets the log start over; the writer's own automatic
+//! checkpoint copies that last stretch (see `schema::configure_writer`).
 
 use std::path::Path;
 use std::sync::mpsc::{self, RecvTimeoutError};
