@@ -477,9 +477,14 @@ impl Runner for CoordinatorRunner {
                 let mut args = command.consume_args();
                 let participants =
                     airlines(args.take_key("participants").ok_or("participants= is required")?)?;
-                let voted = cast_votes(args.take_key("voted").unwrap_or(""))?;
-                self.step(CoordinatorEvent::Begin { txn: txn()?, participants, voted, now })
+                let voting = airlines(args.take_key("voting").unwrap_or(""))?.into_iter().collect();
+                self.step(CoordinatorEvent::Begin { txn: txn()?, participants, voting, now })
             }
+            "begun" => {
+                let voted = cast_votes(command.consume_args().take_key("voted").unwrap_or(""))?;
+                self.step(CoordinatorEvent::Begun { txn: txn()?, voted, now })
+            }
+            "not-begun" => self.step(CoordinatorEvent::NotBegun { txn: txn()?, now }),
             "vote" => {
                 let mut args = command.consume_args();
                 let vote = match args.take_key("vote").ok_or("vote= is required")? {

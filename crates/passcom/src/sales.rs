@@ -229,24 +229,39 @@ impl Sales {
         Err(no_reference())
     }
 
-    /// A purchase across airlines: begun in the store, coordinated by the commit driver,
-    /// waited for up to `purchase_wait_ms`.
+    /// A purchase across airlines: coordinated by the commit driver while the store begins
+    /// it — the prepares travel while the begin is written — and waited for up to
+    /// `purchase_wait_ms`.
     async fn purchase_across(
         &self,
         order: impl Fn() -> Order,
         owners: BTreeMap<AirlineId, Vec<LegRequest>>,
     ) -> Result<Sale, SalesError> {
         let participants: Vec<AirlineId> = owners.keys().cloned().collect();
+        let commit = &self.context.commit;
         for _ in 0..REFERENCE_ATTEMPTS_MAX {
             let order = order();
-            let (pending, vote) =
-                match self.store.begin_purchase(order.clone(), participants.clone()).await {
-                    Err(StoreError::ReferenceTaken(_)) => continue,
-                    Ok(Begun::Created { booking, vote }) => (booking, vote),
-                    Ok(Begun::Replayed(booking)) => return self.durable(replayed(booking)).await,
-                    Err(error) => return Err(error.into()),
-                };
-            let answer = self.context.commit.coordinate(order, owners, vote).await;
+            let txn = order.txn.clone();
+            let answer = commit.coordinate(order.clone(), owners.clone()).await;
+            let begun = self.store.begin_purchase(order, participants.clone()).await;
+            let pending = match begun {
+                Ok(Begun::Created { booking, vote }) => {
+                    commit.begun(txn, vote).await;
+                    booking
+                }
+                Ok(Begun::Replayed(booking)) => {
+                    commit.not_begun(txn).await;
+                    return self.durable(replayed(booking)).await;
+                }
+                Err(StoreError::ReferenceTaken(_)) => {
+                    commit.not_begun(txn).await;
+                    continue;
+                }
+                Err(error) => {
+                    commit.not_begun(txn).await;
+                    return Err(error.into());
+                }
+            };
             let wait = Duration::from_millis(self.context.commit.config().purchase_wait_ms);
             return match tokio::time::timeout(wait, answer).await {
                 // Decided: the decision's write was forced, and answered once on disk.

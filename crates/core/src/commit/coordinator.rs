@@ -70,16 +70,36 @@ impl std::fmt::Display for AbortCause {
 /// Something that happened to the coordinator's transactions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoordinatorEvent {
-    /// A transaction is durably begun: prepare it at `participants`.
+    /// A transaction is being recorded: prepare it at `participants`, but for those that vote
+    /// in its record.
     Begin {
         /// The transaction.
         txn: TxnId,
         /// Its participants.
         participants: Vec<AirlineId>,
-        /// Votes cast in the write that recorded the transaction: the coordinator's own
-        /// airline, on its own legs. Those participants get no prepare, and their part of the
-        /// decision is applied in the write that records it: they are not told either.
+        /// The participants whose votes the write recording the transaction casts: the
+        /// coordinator's own airline, on its own legs. They get no prepare, and their part of
+        /// the decision is applied in the write that records it: they are not told either.
+        voting: BTreeSet<AirlineId>,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The transaction's record is written, with the votes it cast. Until then nothing is
+    /// decided: a decision is a change to that record.
+    Begun {
+        /// The transaction.
+        txn: TxnId,
+        /// The votes of the participants that vote in the record.
         voted: BTreeMap<AirlineId, Vote>,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The transaction's record could not be written (the purchase was a repeat, or its
+    /// reference was taken): the transaction never was. The prepares sent are undone by an
+    /// abort, sent once: a participant that misses it asks, and no record means abort.
+    NotBegun {
+        /// The transaction.
+        txn: TxnId,
         /// Now.
         now: Timestamp,
     },
@@ -184,8 +204,8 @@ pub enum CoordinatorAction {
         /// The decision.
         outcome: Outcome,
     },
-    /// Every participant that had to hear the decision acknowledged it: the transaction is
-    /// finished, and the records already say so (nothing to write).
+    /// Every participant that had to hear the decision acknowledged it, or the transaction
+    /// was never begun: it is finished, and the records already say so (nothing to write).
     Finished {
         /// The transaction.
         txn: TxnId,
@@ -205,9 +225,23 @@ struct Txn {
 
 #[derive(Debug, Clone)]
 enum Phase {
-    Preparing { votes: BTreeMap<AirlineId, Vote>, deadline: Timestamp },
-    Recording { outcome: Outcome },
-    Telling { outcome: Outcome, waiting: BTreeSet<AirlineId>, retry_at: Timestamp, backoff_ms: u64 },
+    /// Collecting votes. `begun` once the record is written; an abort found before that (a
+    /// no, a timeout) waits for it in `aborting`.
+    Preparing {
+        votes: BTreeMap<AirlineId, Vote>,
+        deadline: Timestamp,
+        begun: bool,
+        aborting: Option<AbortCause>,
+    },
+    Recording {
+        outcome: Outcome,
+    },
+    Telling {
+        outcome: Outcome,
+        waiting: BTreeSet<AirlineId>,
+        retry_at: Timestamp,
+        backoff_ms: u64,
+    },
 }
 
 /// The coordinator of one node's transactions.
@@ -241,9 +275,11 @@ impl Coordinator {
     /// Takes `event` into account; returns what to do, in order.
     pub fn step(&mut self, event: CoordinatorEvent) -> Vec<CoordinatorAction> {
         match event {
-            CoordinatorEvent::Begin { txn, participants, voted, now } => {
-                self.begin(txn, participants, voted, now)
+            CoordinatorEvent::Begin { txn, participants, voting, now } => {
+                self.begin(txn, participants, voting, now)
             }
+            CoordinatorEvent::Begun { txn, voted, now: _ } => self.begun(txn, voted),
+            CoordinatorEvent::NotBegun { txn, now: _ } => self.not_begun(txn),
             CoordinatorEvent::Voted { txn, participant, vote, now: _ } => {
                 self.voted(txn, participant, vote)
             }
@@ -267,28 +303,58 @@ impl Coordinator {
         &mut self,
         txn: TxnId,
         participants: Vec<AirlineId>,
-        voted: BTreeMap<AirlineId, Vote>,
+        voting: BTreeSet<AirlineId>,
         now: Timestamp,
     ) -> Vec<CoordinatorAction> {
         if self.txns.contains_key(&txn) {
             return Vec::new();
         }
         let deadline = now + millis(self.timing.prepare_timeout_ms);
-        let phase = Phase::Preparing { votes: BTreeMap::new(), deadline };
-        let entry = Txn { participants: participants.clone(), asked: BTreeSet::new(), phase };
-        self.txns.insert(txn.clone(), entry);
-        let mut actions = Vec::new();
-        for (participant, vote) in &voted {
-            actions.extend(self.voted(txn.clone(), participant.clone(), vote.clone()));
-        }
-        let Some(Txn { asked, phase: Phase::Preparing { .. }, .. }) = self.txns.get_mut(&txn)
+        let votes = BTreeMap::new();
+        let phase = Phase::Preparing { votes, deadline, begun: false, aborting: None };
+        let prepared: Vec<AirlineId> =
+            participants.iter().filter(|p| !voting.contains(*p)).cloned().collect();
+        let asked = prepared.iter().cloned().collect();
+        self.txns.insert(txn.clone(), Txn { participants, asked, phase });
+        prepared
+            .into_iter()
+            .map(|participant| CoordinatorAction::SendPrepare { txn: txn.clone(), participant })
+            .collect()
+    }
+
+    /// The record is written: what was waiting for it is decided now, then the votes it cast
+    /// are counted.
+    fn begun(&mut self, txn: TxnId, voted: BTreeMap<AirlineId, Vote>) -> Vec<CoordinatorAction> {
+        let Some(Txn { phase: Phase::Preparing { begun, aborting, .. }, .. }) =
+            self.txns.get_mut(&txn)
         else {
-            return actions; // decided by the votes cast already: no prepare goes out
+            return Vec::new();
         };
-        for participant in participants.into_iter().filter(|p| !voted.contains_key(p)) {
-            asked.insert(participant.clone());
-            actions.push(CoordinatorAction::SendPrepare { txn: txn.clone(), participant });
+        *begun = true;
+        if let Some(cause) = aborting.take() {
+            return self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause));
         }
+        if voted.is_empty() {
+            return self.decide_if_everyone_yes(&txn);
+        }
+        let mut actions = Vec::new();
+        for (participant, vote) in voted {
+            actions.extend(self.voted(txn.clone(), participant, vote));
+        }
+        actions
+    }
+
+    /// The record was never written: the transaction is dropped, and the participants asked
+    /// hear an abort once.
+    fn not_begun(&mut self, txn: TxnId) -> Vec<CoordinatorAction> {
+        let Some(Txn { asked, phase: Phase::Preparing { begun: false, .. }, .. }) =
+            self.txns.get(&txn)
+        else {
+            return Vec::new();
+        };
+        let mut actions = tell(&txn, Outcome::Aborted, asked);
+        self.txns.remove(&txn);
+        actions.push(CoordinatorAction::Finished { txn });
         actions
     }
 
@@ -310,12 +376,22 @@ impl Coordinator {
             Vote::Yes { .. } => None,
         };
         votes.insert(participant, vote);
-        let everyone_yes =
-            participants.iter().all(|p| matches!(votes.get(p), Some(Vote::Yes { .. })));
-        match (refusal, everyone_yes) {
-            (Some(cause), _) => self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause)),
-            (None, true) => self.decide_if_preparing(&txn, Outcome::Committed, None),
-            (None, false) => Vec::new(),
+        match refusal {
+            Some(cause) => self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause)),
+            None => self.decide_if_everyone_yes(&txn),
+        }
+    }
+
+    /// Commits a preparing transaction once every participant voted yes.
+    fn decide_if_everyone_yes(&mut self, txn: &TxnId) -> Vec<CoordinatorAction> {
+        let Some(Txn { participants, phase: Phase::Preparing { votes, .. }, .. }) =
+            self.txns.get(txn)
+        else {
+            return Vec::new();
+        };
+        match participants.iter().all(|p| matches!(votes.get(p), Some(Vote::Yes { .. }))) {
+            true => self.decide_if_preparing(txn, Outcome::Committed, None),
+            false => Vec::new(),
         }
     }
 
@@ -327,7 +403,17 @@ impl Coordinator {
         cause: Option<AbortCause>,
     ) -> Vec<CoordinatorAction> {
         let Some(entry) = self.txns.get_mut(txn) else { return Vec::new() };
-        let Phase::Preparing { votes, .. } = &mut entry.phase else { return Vec::new() };
+        let Phase::Preparing { votes, begun, aborting, .. } = &mut entry.phase else {
+            return Vec::new();
+        };
+        if !*begun {
+            // Decided once the record is written: an abort by its first cause, a commit by
+            // counting the votes again then.
+            if outcome == Outcome::Aborted {
+                aborting.get_or_insert(cause.unwrap_or(AbortCause::Restarted));
+            }
+            return Vec::new();
+        }
         let votes = std::mem::take(votes);
         entry.phase = Phase::Recording { outcome };
         let tell = entry.asked.clone();
@@ -415,7 +501,7 @@ impl Coordinator {
             .txns
             .iter()
             .filter_map(|(txn, entry)| match &entry.phase {
-                Phase::Preparing { votes, deadline } if *deadline <= now => {
+                Phase::Preparing { votes, deadline, aborting: None, .. } if *deadline <= now => {
                     let silent = entry
                         .participants
                         .iter()

@@ -13,17 +13,22 @@
 //! # Protocol
 //!
 //! 1. **Begin.** The coordinator records the transaction — its id, its participants, and the
-//!    pending booking — before anything else. The record need not be on disk yet: if it is
-//!    lost, the transaction is aborted by presumption, and nobody outside has heard of it (the
-//!    customer hears of it only after a durable write). When the seller owns legs of the trip,
-//!    the same write prepares them, as a participant would (below), and its vote comes with
-//!    [`CoordinatorEvent::Begin`].
-//! 2. **Prepare.** A [`Prepare`] goes to every other participant at once (to none if the
-//!    seller's own vote is a no: the transaction aborts at once). A participant, in one local
-//!    write, holds a seat per passenger on each of its legs and records PREPARED with the
-//!    coordinator and the participant list, then votes yes with the seats and the tickets it
-//!    issued; or it votes no (seat taken, flight cancelled or departed) and forgets. It never
-//!    waits on a lock: a taken seat is a no at once.
+//!    pending booking — while its prepares go out ([`CoordinatorEvent::Begin`]), and decides
+//!    nothing before the record is written ([`CoordinatorEvent::Begun`]): a decision is a
+//!    change to that record. The record need not be on disk yet, nor written before the
+//!    prepares travel: if it is lost, or never written, the transaction is aborted by
+//!    presumption, and nobody outside can have heard "commit" (the customer hears of it only
+//!    after a durable write). Meanwhile a participant asking about it is answered from the
+//!    coordinator's memory — undecided — never from the missing record. A record that cannot
+//!    be written (a repeated purchase, a reference taken) ends the transaction
+//!    ([`CoordinatorEvent::NotBegun`]): the prepares sent are undone by an abort. When the
+//!    seller owns legs of the trip, the same write prepares them, as a participant would
+//!    (below), and its vote comes with [`CoordinatorEvent::Begun`].
+//! 2. **Prepare.** A [`Prepare`] goes to every other participant at once. A participant, in
+//!    one local write, holds a seat per passenger on each of its legs and records PREPARED
+//!    with the coordinator and the participant list, then votes yes with the seats and the
+//!    tickets it issued; or it votes no (seat taken, flight cancelled or departed) and forgets.
+//!    It never waits on a lock: a taken seat is a no at once.
 //! 3. **Decide.** All yes → the coordinator durably records COMMIT, and only then tells the
 //!    customer "confirmed". Any no, an unreachable participant, or no vote within
 //!    `prepare_timeout_ms` → ABORT. *No record at the coordinator means ABORT*: a coordinator

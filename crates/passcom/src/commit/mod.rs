@@ -4,8 +4,9 @@
 //! documentation is the protocol's specification, with its caveats). This module carries them
 //! out, the way [`crate::network`] carries out membership and replication:
 //!
-//! - [`Commit`] is the handle the rest of the node uses: the seller hands it a begun purchase
-//!   ([`Commit::coordinate`]) and waits for the booking; the peer API ([`api`]) hands it what
+//! - [`Commit`] is the handle the rest of the node uses: the seller hands it a purchase
+//!   ([`Commit::coordinate`]) as it begins it in the store, tells it how the begin went
+//!   ([`Commit::begun`], [`Commit::not_begun`]), and waits for the booking; the peer API ([`api`]) hands it what
 //!   other airlines ask of this one as a participant ([`Commit::participate`],
 //!   [`Commit::apply`], [`Commit::status`], [`Commit::release_for`]).
 //! - One driver task per node ([`Started::run`]) owns the [`Coordinator`] and the
@@ -20,7 +21,7 @@
 //! The seller's own legs go through the very participant code that serves other airlines —
 //! the store's `prepare` and `decide` — but without a message and without a write of their
 //! own: they are prepared in the write that begins the purchase ([`Store::begin_purchase`]),
-//! whose vote comes with [`Commit::coordinate`], and decided in the write that records the
+//! whose vote comes with [`Commit::begun`], and decided in the write that records the
 //! decision ([`Store::record_decision`]). The seller's own vote never leaves the node and its
 //! decision is applied where it is made, so neither needs a durable write before it. That takes
 //! two of a purchase's writes off the seller's disk, and its own legs never wait for a
@@ -28,9 +29,12 @@
 //! driver, for this airline, after a restart tells it decisions again).
 //!
 //! Everything the protocol must remember is in the store, written before it is acted on:
-//! the transaction before the prepares go out (committed; on disk with the decision, see
+//! the transaction before it is decided (committed; on disk with the decision, see
 //! [`Store::begin_purchase`]), the decision on disk before anyone hears it, a participant's
-//! vote on disk before it is sent. On start the driver reads what is unfinished —
+//! vote on disk before it is sent. The begin is written while the prepares travel — the
+//! purchase waits for the slower of the two, not for both in turn — which presumed abort
+//! allows: a transaction without a record never commits, and a participant asking about one
+//! in flight is answered by the coordinator's memory, not by the store ([`Commit::status`]). On start the driver reads what is unfinished —
 //! transactions begun and not decided (aborted now), decided and not acknowledged (told
 //! again), prepared and not decided (asked about), releases not yet made — and finishes it.
 //!
@@ -68,14 +72,19 @@ const INBOX_EVENTS_MAX: usize = 4096;
 
 /// Something for the driver to take into account.
 enum Event {
-    /// A purchase is durably begun (with this airline's vote on its own legs, if it has
-    /// any): coordinate it, and answer `reply` once it is decided.
+    /// A purchase is being begun in the store: coordinate it, and answer `reply` once it is
+    /// decided.
     Begin {
         order: Order,
         legs: BTreeMap<AirlineId, Vec<LegRequest>>,
-        vote: Option<Vote>,
         reply: oneshot::Sender<Booking>,
     },
+    /// A purchase's begin is written, with this airline's vote on its own legs, if it has any.
+    Begun { txn: TxnId, vote: Option<Vote> },
+    /// A purchase's begin was not written: it never was.
+    NotBegun { txn: TxnId },
+    /// What the coordinator knows of `txn` while it is in flight.
+    InFlight { txn: TxnId, reply: oneshot::Sender<Option<Status>> },
     /// Something happened to a transaction this node coordinates.
     Coordinator(CoordinatorEvent),
     /// A bundle's call to `participant` ended: what its answer (or its failure) means for each
@@ -112,19 +121,31 @@ impl Commit {
         &self.config
     }
 
-    /// Coordinates a purchase already begun in the store (see
-    /// [`Store::begin_purchase`]): `legs` says which flights each participant holds, `vote` is
-    /// this airline's on its own, cast as the purchase began. The answer is the booking once
-    /// its outcome is recorded — confirmed or failed.
+    /// Coordinates a purchase while the store begins it (see [`Store::begin_purchase`]): the
+    /// prepares go out at once, and nothing is decided before [`Commit::begun`] or
+    /// [`Commit::not_begun`] tells how the begin went. `legs` says which flights each
+    /// participant holds. The answer is the booking once its outcome is recorded — confirmed
+    /// or failed; none if the purchase was not begun.
     pub async fn coordinate(
         &self,
         order: Order,
         legs: BTreeMap<AirlineId, Vec<LegRequest>>,
-        vote: Option<Vote>,
     ) -> oneshot::Receiver<Booking> {
         let (reply, answer) = oneshot::channel();
-        self.send(Event::Begin { order, legs, vote, reply }).await;
+        self.send(Event::Begin { order, legs, reply }).await;
         answer
+    }
+
+    /// The purchase `txn` is begun in the store, with `vote`, this airline's on its own legs,
+    /// if it has any.
+    pub async fn begun(&self, txn: TxnId, vote: Option<Vote>) {
+        self.send(Event::Begun { txn, vote }).await;
+    }
+
+    /// The purchase `txn` could not be begun in the store (a repeat, a reference taken, an
+    /// error): the prepares sent for it are undone.
+    pub async fn not_begun(&self, txn: TxnId) {
+        self.send(Event::NotBegun { txn }).await;
     }
 
     /// Prepares a transaction here, as a participant, and — on a yes — starts waiting for its
@@ -151,9 +172,16 @@ impl Commit {
         Ok(())
     }
 
-    /// What this node can tell a participant in doubt about `txn`.
+    /// What this node can tell a participant in doubt about `txn`. A transaction in flight
+    /// is answered by the coordinator: its record may not be written yet, and the store, not
+    /// finding it, would presume it aborted.
     pub async fn status(&self, txn: TxnId) -> StoreResult<Status> {
-        self.store.txn_status(txn, self.clock.now()).await
+        let (reply, answer) = oneshot::channel();
+        self.send(Event::InFlight { txn: txn.clone(), reply }).await;
+        match answer.await {
+            Ok(Some(status)) => Ok(status),
+            Ok(None) | Err(_) => self.store.txn_status(txn, self.clock.now()).await,
+        }
     }
 
     /// Releases, as the owner, the seats `seller` sold in `txn` (its booking was cancelled).
@@ -292,13 +320,26 @@ impl Driver {
 
     async fn handle(&mut self, event: Event) {
         match event {
-            Event::Begin { order, legs, vote, reply } => {
+            Event::Begin { order, legs, reply } => {
                 let txn = order.txn.clone();
                 let participants = legs.keys().cloned().collect();
-                let voted = vote.map(|vote| (self.this().clone(), vote)).into_iter().collect();
+                let voting = legs.keys().filter(|owner| *owner == self.this()).cloned().collect();
                 self.purchases.insert(txn.clone(), Purchase { order, legs, reply: Some(reply) });
                 let now = self.now();
-                self.coordinator_step(CoordinatorEvent::Begin { txn, participants, voted, now });
+                self.coordinator_step(CoordinatorEvent::Begin { txn, participants, voting, now });
+            }
+            Event::Begun { txn, vote } => {
+                let voted = vote.map(|vote| (self.this().clone(), vote)).into_iter().collect();
+                let now = self.now();
+                self.coordinator_step(CoordinatorEvent::Begun { txn, voted, now });
+            }
+            Event::NotBegun { txn } => {
+                self.purchases.remove(&txn);
+                let now = self.now();
+                self.coordinator_step(CoordinatorEvent::NotBegun { txn, now });
+            }
+            Event::InFlight { txn, reply } => {
+                let _ = reply.send(self.coordinator.status(&txn));
             }
             Event::Coordinator(event) => self.coordinator_step(event),
             Event::Delivered { participant, events } => {

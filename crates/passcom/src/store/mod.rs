@@ -521,7 +521,8 @@ pub trait Store: Send + Sync + 'static {
     /// take it back until the next forced write or [`Store::sync`]. Presumed abort makes that
     /// safe — a transaction without a record is aborted — as long as nobody outside has heard of
     /// the booking: the seller answers a customer only after the decision (a forced write) or
-    /// a sync. The holds on own legs are logged for replicas with the decision.
+    /// a sync. The holds on own legs are logged for replicas with the decision. The seller
+    /// writes it while the prepares go out: nothing is decided before it returns.
     async fn begin_purchase(
         &self,
         order: Order,
