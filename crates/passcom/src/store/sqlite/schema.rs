@@ -380,14 +380,10 @@ const STATEMENTS_CACHED_MAX: usize = 256;
 const PAGE_BYTES: i64 = 1024;
 
 /// Size the WAL file is truncated back to after a checkpoint resets it.
-const WAL_BYTES_KEPT_MAX: i64 = 64 * 1024 * 1024;
+const WAL_BYTES_KEPT_MAX: i64 = 128 * 1024 * 1024;
 
 /// WAL pages after which an inline store's commit checkpoints (SQLite's default).
 const INLINE_CHECKPOINT_PAGES: i64 = 1000;
-
-/// WAL pages after which the writer's commit checkpoints, beside the checkpointer thread (see
-/// [`configure_writer`]): 16 MiB of log at most, about a second of the two-airline benchmark.
-pub(crate) const WRITER_CHECKPOINT_PAGES: i64 = 16 * 1024;
 
 /// Page cache of the writer connection, KiB.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
@@ -443,9 +439,9 @@ fn run_migrations(connection: &mut Connection, applied: usize) -> rusqlite::Resu
 /// waits behind that. But the log starts over only when a checkpoint has caught up with its
 /// last commit, which one running beside a busy writer never does: under a steady load the WAL
 /// grew without end, each commit appending new blocks. So the writer's own automatic
-/// checkpoint is on too, at [`WRITER_CHECKPOINT_PAGES`]: it copies what the checkpointer has
-/// not yet, and the next write starts the log over. Inline, with no checkpointer, SQLite's
-/// default applies.
+/// checkpoint is on too, past `log_pages_max` pages (64 MiB by default): it copies what the
+/// checkpointer has not yet, and the next write starts the log over. Inline, with no
+/// checkpointer, SQLite's default applies.
 pub(crate) fn configure_writer(
     connection: &Connection,
     options: &SqliteOptions,
@@ -460,7 +456,7 @@ pub(crate) fn configure_writer(
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     connection.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
     let autocheckpoint = match options.execution {
-        Execution::Threads => WRITER_CHECKPOINT_PAGES,
+        Execution::Threads => i64::from(options.log_pages_max),
         Execution::Inline => INLINE_CHECKPOINT_PAGES,
     };
     connection.pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
