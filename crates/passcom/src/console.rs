@@ -36,6 +36,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use crate::node::Node;
+use crate::store::StoreError;
 
 /// Wrong tokens before the connection is closed.
 const AUTH_ATTEMPTS_MAX: u32 = 3;
@@ -334,11 +335,11 @@ async fn segments(node: &Node, args: &[&str]) -> String {
         Ok(flight) => flight,
         Err(error) => return format!("error: {}", error.message()),
     };
-    if !node.owns(flight) {
-        return format!("error: {flight} is not one of our flights");
-    }
-    let records = match node.store.flight_segments(flight).await {
+    let records = match node.flight_segments(flight).await {
         Ok(records) => records,
+        Err(StoreError::FlightNotFound(_)) => {
+            return format!("error: {flight} is not one of our flights");
+        }
         Err(error) => return format!("error: {error}"),
     };
     let mut text = format!("{flight}: {} seats held or sold", records.len());

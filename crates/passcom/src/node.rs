@@ -36,8 +36,8 @@ use crate::network::keys::AirlineKey;
 use crate::sales::{Sales, SalesContext};
 use crate::schedule::Schedule;
 use crate::seed;
-use crate::store::Store;
 use crate::store::sqlite::{SqliteOptions, SqliteStore};
+use crate::store::{SegmentRecord, Store, StoreError, StoreResult};
 
 /// How to build a node, beyond its configuration.
 pub struct NodeOptions {
@@ -204,6 +204,18 @@ impl Node {
     /// Whether `flight` is one of this airline's own flights.
     pub fn owns(&self, flight: FlightId) -> bool {
         self.catalog.get(flight).is_some_and(|known| known.airline == self.airline.id)
+    }
+
+    /// This airline's record of the segments on its own `flight`, once what it shows is on
+    /// disk: a participant's commit is answered before its fsync (a deferred write), and the
+    /// record must not show a sale that a power cut could take back.
+    pub async fn flight_segments(&self, flight: FlightId) -> StoreResult<Vec<SegmentRecord>> {
+        if !self.owns(flight) {
+            return Err(StoreError::FlightNotFound(flight));
+        }
+        let records = self.store.flight_segments(flight).await?;
+        self.store.sync().await?;
+        Ok(records)
     }
 
     /// Whether airline `id` is reachable now (this node always is, to itself).

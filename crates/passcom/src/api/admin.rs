@@ -202,10 +202,7 @@ pub async fn segments(
     Path(id): Path<String>,
 ) -> Result<Json<FlightSegmentList>, ApiError> {
     let id = parse_flight_id(&id)?;
-    if !node.owns(id) {
-        return Err(crate::store::StoreError::FlightNotFound(id).into());
-    }
-    let records = node.store.flight_segments(id).await?;
+    let records = node.flight_segments(id).await?;
     Ok(Json(FlightSegmentList {
         flight: id.to_string(),
         segments: records.iter().map(FlightSegmentView::new).collect(),
