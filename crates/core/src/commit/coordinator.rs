@@ -334,13 +334,12 @@ impl Coordinator {
         if let Some(cause) = aborting.take() {
             return self.decide_if_preparing(&txn, Outcome::Aborted, Some(cause));
         }
-        if voted.is_empty() {
-            return self.decide_if_everyone_yes(&txn);
-        }
         let mut actions = Vec::new();
         for (participant, vote) in voted {
             actions.extend(self.voted(txn.clone(), participant, vote));
         }
+        // The votes that came before the record may be every vote there is.
+        actions.extend(self.decide_if_everyone_yes(&txn));
         actions
     }
 

@@ -559,7 +559,7 @@ mod tests {
     use super::*;
 
     /// Bytes of one WAL frame: its header and a page.
-    const FRAME_BYTES: u64 = 24 + 1024;
+    const FRAME_BYTES: u64 = 24 + schema::PAGE_BYTES as u64;
 
     /// The log's bound under test, in pages: 1 MiB.
     const LOG_PAGES_MAX: u32 = 1024;

@@ -377,7 +377,7 @@ const STATEMENTS_CACHED_MAX: usize = 256;
 /// at commit. With 1 KiB pages instead of SQLite's default 4 KiB the purchase benchmark ran
 /// about 15% faster (two interleaved runs each: 5,869 and 6,002 against 5,428 and 4,903
 /// purchases/s).
-const PAGE_BYTES: i64 = 1024;
+pub(crate) const PAGE_BYTES: i64 = 1024;
 
 /// Size the WAL file is truncated back to after a checkpoint resets it.
 const WAL_BYTES_KEPT_MAX: i64 = 128 * 1024 * 1024;
