@@ -138,7 +138,7 @@ impl Node {
             .await?;
         }
         // Replicas read every own flight again: one may have read seats held by a purchase
-        // whose deferred begin a power cut took back (see `Store::begin_purchase`).
+        // whose deferred begin a power cut took back (see `CommitStore::begin_purchase`).
         store.log_own_flights(clock.now()).await?;
         let catalog = Arc::new(Catalog::load(store.as_ref()).await?);
         let admin_token = match &config.admin.token {

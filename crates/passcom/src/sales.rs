@@ -274,7 +274,7 @@ impl Sales {
     }
 
     /// `sale`, once what it tells is on disk. It was read, not written here: the begin of a
-    /// pending booking is not forced (see [`Store::begin_purchase`]), and a read sees a write
+    /// pending booking is not forced (see [`CommitStore::begin_purchase`](crate::store::CommitStore::begin_purchase)), and a read sees a write
     /// once committed, a moment before its fsync. A customer told a booking's reference or
     /// outcome must find it so after any crash.
     async fn durable(&self, sale: Result<Sale, SalesError>) -> Result<Sale, SalesError> {

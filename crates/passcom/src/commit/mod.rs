@@ -20,9 +20,9 @@
 //!
 //! The seller's own legs go through the very participant code that serves other airlines —
 //! the store's `prepare` and `decide` — but without a message and without a write of their
-//! own: they are prepared in the write that begins the purchase ([`Store::begin_purchase`]),
+//! own: they are prepared in the write that begins the purchase ([`CommitStore::begin_purchase`](crate::store::CommitStore::begin_purchase)),
 //! whose vote comes with [`Commit::begun`], and decided in the write that records the
-//! decision ([`Store::record_decision`]). The seller's own vote never leaves the node and its
+//! decision ([`CommitStore::record_decision`](crate::store::CommitStore::record_decision)). The seller's own vote never leaves the node and its
 //! decision is applied where it is made, so neither needs a durable write before it. That takes
 //! two of a purchase's writes off the seller's disk, and its own legs never wait for a
 //! message. [`Commit::participate`] and [`Commit::apply`] are what the peer API calls (and the
@@ -30,7 +30,7 @@
 //!
 //! Everything the protocol must remember is in the store, written before it is acted on:
 //! the transaction before it is decided (committed; on disk with the decision, see
-//! [`Store::begin_purchase`]), the decision on disk before anyone hears it, a participant's
+//! [`CommitStore::begin_purchase`](crate::store::CommitStore::begin_purchase)), the decision on disk before anyone hears it, a participant's
 //! vote on disk before it is sent. The begin is written while the prepares travel — the
 //! purchase waits for the slower of the two, not for both in turn — which presumed abort
 //! allows: a transaction without a record never commits, and a participant asking about one
@@ -121,7 +121,7 @@ impl Commit {
         &self.config
     }
 
-    /// Coordinates a purchase while the store begins it (see [`Store::begin_purchase`]): the
+    /// Coordinates a purchase while the store begins it (see [`CommitStore::begin_purchase`](crate::store::CommitStore::begin_purchase)): the
     /// prepares go out at once, and nothing is decided before [`Commit::begun`] or
     /// [`Commit::not_begun`] tells how the begin went. `legs` says which flights each
     /// participant holds. The answer is the booking once its outcome is recorded — confirmed

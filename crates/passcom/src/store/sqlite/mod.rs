@@ -43,9 +43,10 @@ use self::readers::Readers;
 use self::seats::{HoldRequest, Owner};
 use self::writer::{AfterCommit, Disk, Writer, internal};
 use super::{
-    Begun, Coordination, Customer, CustomerId, DecidedBy, Decision, FlightPosition, FlightQuery,
-    FlightRecord, InDoubt, NewCustomer, Order, Page, PeerRecord, Purchased, Release, SeatMap,
-    SegmentRecord, Session, Store, StoreError, StoreResult, TxnId, TxnSummary,
+    AccountStore, Begun, CatalogStore, CommitStore, Coordination, Customer, CustomerId, DecidedBy,
+    Decision, FlightPosition, FlightQuery, FlightRecord, InDoubt, NetworkStore, NewCustomer, Order,
+    Page, PeerRecord, Purchased, Release, SalesStore, SeatMap, SegmentRecord, Session, StoreError,
+    StoreResult, TxnId, TxnSummary,
 };
 use crate::execution::Execution;
 
@@ -247,7 +248,7 @@ fn cancel_booking(
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl CatalogStore for SqliteStore {
     async fn put_airports(&self, airports: Vec<Airport>) -> StoreResult<()> {
         self.writer.write(move |c| catalog::put_airports(c, &airports)).await
     }
@@ -324,40 +325,10 @@ impl Store for SqliteStore {
     async fn seat_map(&self, id: FlightId) -> StoreResult<Option<SeatMap>> {
         self.readers.read(move |c| catalog::seat_map(c, id)).await
     }
+}
 
-    async fn create_customer(&self, customer: NewCustomer) -> StoreResult<Customer> {
-        self.writer.write(move |c| accounts::create(c, &customer)).await
-    }
-
-    async fn credentials(&self, username: Username) -> StoreResult<Option<(Customer, String)>> {
-        self.readers.read(move |c| accounts::credentials(c, &username)).await
-    }
-
-    async fn create_session(
-        &self,
-        token_hash: [u8; 32],
-        customer: CustomerId,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        self.writer.write(move |c| accounts::create_session(c, &token_hash, customer, at)).await
-    }
-
-    async fn session(&self, token_hash: [u8; 32]) -> StoreResult<Option<Session>> {
-        self.readers.read(move |c| accounts::session(c, &token_hash)).await
-    }
-
-    async fn touch_session(&self, token_hash: [u8; 32], at: Timestamp) -> StoreResult<()> {
-        self.writer.write(move |c| accounts::touch_session(c, &token_hash, at)).await
-    }
-
-    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
-        self.writer.write(move |c| accounts::delete_session(c, &token_hash)).await
-    }
-
-    async fn delete_idle_sessions(&self, idle_since: Timestamp) -> StoreResult<usize> {
-        self.writer.write(move |c| accounts::delete_idle_sessions(c, idle_since)).await
-    }
-
+#[async_trait]
+impl SalesStore for SqliteStore {
     async fn purchase(&self, order: Order) -> StoreResult<Purchased> {
         let owner = self.owner.clone();
         self.writer.write(move |c| purchase(c, &owner, order)).await
@@ -410,61 +381,19 @@ impl Store for SqliteStore {
         self.writer.write(move |c| cancel_booking(c, &owner, customer, reference, at)).await
     }
 
+    async fn flight_segments(&self, flight: FlightId) -> StoreResult<Vec<SegmentRecord>> {
+        self.readers.read_store(move |c| commit::segments(c, flight)).await
+    }
+
     async fn sync(&self) -> StoreResult<()> {
         // A forced write of nothing: it is answered after an fsync of the log, which covers
         // every write committed before it, deferred ones included.
         self.writer.write(|_| Ok(())).await
     }
+}
 
-    async fn log_own_flights(&self, after: Timestamp) -> StoreResult<usize> {
-        let owner = self.owner.airline.clone();
-        self.writer.write(move |c| network::log_own_flights(c, &owner, after)).await
-    }
-
-    async fn log_head(&self) -> StoreResult<u64> {
-        Ok(*self.log_head.borrow())
-    }
-
-    fn log_head_changes(&self) -> watch::Receiver<u64> {
-        self.log_head.clone()
-    }
-
-    async fn log_batch(&self, after: u64, limit: u64) -> StoreResult<Batch> {
-        let owner = self.owner.airline.clone();
-        // No further than the head on disk: a batch must never carry numbers a power cut could
-        // take back (see `writer`).
-        let head = *self.log_head.borrow();
-        self.readers.read(move |c| network::log_batch(c, &owner, after, limit, head)).await
-    }
-
-    async fn prune_log(&self, keep: u64) -> StoreResult<usize> {
-        self.writer.write(move |c| network::prune_log(c, keep)).await
-    }
-
-    async fn apply_replica(
-        &self,
-        owner: AirlineId,
-        batch: Batch,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        let this_airline = self.owner.airline.clone();
-        self.writer
-            .write_deferred(move |c| network::apply_replica(c, &this_airline, &owner, &batch, at))
-            .await
-    }
-
-    async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>> {
-        self.readers.read(network::replica_positions).await
-    }
-
-    async fn peers(&self) -> StoreResult<Vec<PeerRecord>> {
-        self.readers.read(network::peers).await
-    }
-
-    async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()> {
-        self.writer.write(move |c| network::put_peer(c, &peer, at)).await
-    }
-
+#[async_trait]
+impl CommitStore for SqliteStore {
     async fn begin_purchase(
         &self,
         order: Order,
@@ -548,9 +477,93 @@ impl Store for SqliteStore {
     async fn release_for(&self, txn: TxnId, seller: AirlineId) -> StoreResult<()> {
         self.writer.write(move |c| commit::release_for(c, &txn, &seller)).await
     }
+}
 
-    async fn flight_segments(&self, flight: FlightId) -> StoreResult<Vec<SegmentRecord>> {
-        self.readers.read_store(move |c| commit::segments(c, flight)).await
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_customer(&self, customer: NewCustomer) -> StoreResult<Customer> {
+        self.writer.write(move |c| accounts::create(c, &customer)).await
+    }
+
+    async fn credentials(&self, username: Username) -> StoreResult<Option<(Customer, String)>> {
+        self.readers.read(move |c| accounts::credentials(c, &username)).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        customer: CustomerId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.writer.write(move |c| accounts::create_session(c, &token_hash, customer, at)).await
+    }
+
+    async fn session(&self, token_hash: [u8; 32]) -> StoreResult<Option<Session>> {
+        self.readers.read(move |c| accounts::session(c, &token_hash)).await
+    }
+
+    async fn touch_session(&self, token_hash: [u8; 32], at: Timestamp) -> StoreResult<()> {
+        self.writer.write(move |c| accounts::touch_session(c, &token_hash, at)).await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        self.writer.write(move |c| accounts::delete_session(c, &token_hash)).await
+    }
+
+    async fn delete_idle_sessions(&self, idle_since: Timestamp) -> StoreResult<usize> {
+        self.writer.write(move |c| accounts::delete_idle_sessions(c, idle_since)).await
+    }
+}
+
+#[async_trait]
+impl NetworkStore for SqliteStore {
+    async fn log_own_flights(&self, after: Timestamp) -> StoreResult<usize> {
+        let owner = self.owner.airline.clone();
+        self.writer.write(move |c| network::log_own_flights(c, &owner, after)).await
+    }
+
+    async fn log_head(&self) -> StoreResult<u64> {
+        Ok(*self.log_head.borrow())
+    }
+
+    fn log_head_changes(&self) -> watch::Receiver<u64> {
+        self.log_head.clone()
+    }
+
+    async fn log_batch(&self, after: u64, limit: u64) -> StoreResult<Batch> {
+        let owner = self.owner.airline.clone();
+        // No further than the head on disk: a batch must never carry numbers a power cut could
+        // take back (see `writer`).
+        let head = *self.log_head.borrow();
+        self.readers.read(move |c| network::log_batch(c, &owner, after, limit, head)).await
+    }
+
+    async fn prune_log(&self, keep: u64) -> StoreResult<usize> {
+        self.writer.write(move |c| network::prune_log(c, keep)).await
+    }
+
+    async fn apply_replica(
+        &self,
+        owner: AirlineId,
+        batch: Batch,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let this_airline = self.owner.airline.clone();
+        self.writer
+            .write_deferred(move |c| network::apply_replica(c, &this_airline, &owner, &batch, at))
+            .await
+    }
+
+    async fn replica_positions(&self) -> StoreResult<BTreeMap<AirlineId, u64>> {
+        self.readers.read(network::replica_positions).await
+    }
+
+    async fn peers(&self) -> StoreResult<Vec<PeerRecord>> {
+        self.readers.read(network::peers).await
+    }
+
+    async fn put_peer(&self, peer: PeerRecord, at: Timestamp) -> StoreResult<()> {
+        self.writer.write(move |c| network::put_peer(c, &peer, at)).await
     }
 }
 

@@ -4,9 +4,32 @@
 use passcom::store::{Begun, DecidedBy, Decision, HeldSeat, Store, StoreError};
 use passcom_core::commit::{AbortCause, LegRequest, Outcome, Prepare, RefusalReason, Status, Vote};
 use passcom_core::reference::reference_airlines;
-use passcom_core::{Airline, BookingReference, BookingStatus, Cabin, Flight};
+use passcom_core::{Airline, BookingReference, BookingStatus, Cabin, Flight, SegmentStatus};
 
 use super::*;
+
+/// Declares the commit tests for a backend (see [`super::each_test`]).
+macro_rules! commit_suite {
+    ($open:ident) => {
+        crate::store::suite::each_test!($open, commit =>
+            a_prepare_holds_seats_and_answers_the_same_vote_again,
+            a_refused_prepare_holds_nothing_and_refuses_again,
+            a_commit_sells_the_held_seats_to_the_sellers_booking,
+            an_abort_releases_and_a_late_prepare_is_refused,
+            asking_about_an_unknown_transaction_records_it_aborted,
+            an_operator_resolves_a_transaction_in_doubt,
+            a_coordinated_purchase_is_pending_until_decided,
+            a_failed_purchase_records_why,
+            an_abort_before_anyone_was_asked_waits_for_nobody,
+            a_begun_purchase_logs_its_own_holds_with_the_decision,
+            every_own_flight_to_come_is_logged_again_on_request,
+            cancelling_a_booking_across_airlines_records_releases,
+            an_owner_releases_only_the_sellers_seats,
+            a_flight_cancelled_by_its_owner_marks_the_sellers_segments,
+        );
+    };
+}
+pub(crate) use commit_suite;
 
 fn giro() -> Airline {
     reference_airlines()[1].airline()
