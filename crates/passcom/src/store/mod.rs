@@ -23,6 +23,7 @@ mod accounts;
 mod catalog;
 mod commit;
 mod network;
+pub mod postgres;
 mod sales;
 pub mod sqlite;
 

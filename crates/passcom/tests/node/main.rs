@@ -15,6 +15,7 @@ mod network;
 mod network_helpers;
 mod ops;
 mod peer_security;
+mod postgres;
 mod process;
 mod purchases;
 mod records;
