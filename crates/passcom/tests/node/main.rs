@@ -9,6 +9,7 @@ mod catalog;
 mod console;
 mod crashes;
 mod helpers;
+mod hosts;
 mod idempotency;
 mod last_seat;
 mod network;
