@@ -15,7 +15,7 @@ use passcom_core::{Cabin, FlightNumber, Money, time};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::catalog::{known_airport, parse_flight_id};
+use super::customer::catalog::{known_airport, parse_flight_id};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Admin, Json, Path};
 use super::views::{FlightSegmentList, FlightSegmentView, FlightView};

@@ -1,20 +1,20 @@
-//! The HTTP API: the customer API under `/api/v1`, the admin API under `/api/v1/admin`, the
-//! OpenAPI document and its interactive docs, liveness and metrics.
+//! The HTTP API, all of it: the customer API under `/api/v1` ([`customer`]), the admin API under
+//! `/api/v1/admin` ([`admin`]), the peer API under `/peer/v1` ([`peer`], signed between
+//! airlines), the OpenAPI document and its interactive docs, liveness and metrics. The protocol
+//! modules ([`crate::commit`], [`crate::network`]) have no HTTP in them: the peer handlers here
+//! deliver what peers send to them.
 //!
 //! Handlers are thin: parse the request into domain values (failing with a precise code and
 //! the field at fault), call one service, shape the answer. Cross-cutting concerns are layers
 //! around every route: the body limit (413), the request time budget (503 `request_timeout`), a
 //! panic guard (500, logged), request metrics, and JSON answers for unknown routes and methods.
 
-mod accounts;
 mod admin;
-mod bookings;
-mod catalog;
+mod customer;
 mod error;
 pub(crate) mod extract;
-mod network;
 mod paging;
-mod search;
+pub mod peer;
 pub mod views;
 
 use std::sync::Arc;
@@ -34,9 +34,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub(crate) use catalog::parse_flight_id;
 pub use error::{ApiError, ErrorBody};
 
+use self::customer::{accounts, bookings, catalog, network, search};
 use crate::node::Node;
 
 /// The OpenAPI document's fixed parts; paths come from the handlers.
@@ -111,7 +111,7 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
-        .nest("/peer/v1", crate::network::api::routes(node.clone()))
+        .nest("/peer/v1", peer::routes(node.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route("/metrics", axum::routing::get(metrics))
         .fallback(crate::web::app(unknown_route))

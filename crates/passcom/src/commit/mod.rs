@@ -6,7 +6,7 @@
 //!
 //! - [`Commit`] is the handle the rest of the node uses: the seller hands it a purchase
 //!   ([`Commit::coordinate`]) as it begins it in the store, tells it how the begin went
-//!   ([`Commit::begun`], [`Commit::not_begun`]), and waits for the booking; the peer API ([`api`]) hands it what
+//!   ([`Commit::begun`], [`Commit::not_begun`]), and waits for the booking; the peer API ([`crate::api::peer`]) hands it what
 //!   other airlines ask of this one as a participant ([`Commit::participate`],
 //!   [`Commit::apply`], [`Commit::status`], [`Commit::release_for`]).
 //! - One driver task per node ([`Started::run`]) owns the [`Coordinator`] and the
@@ -42,7 +42,6 @@
 //! the same write as the cancellation; the driver sends each until the owner confirms it,
 //! with the protocol's backoff.
 
-pub mod api;
 mod outbox;
 pub mod wire;
 

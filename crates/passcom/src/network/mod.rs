@@ -7,7 +7,7 @@
 //! carries out what they return — heartbeats, pulls and pushes are spawned as calls through the
 //! signed [`client`] and report back to the inbox; replicated batches are applied to the store
 //! by the task itself, one after another, because their order matters. The peer API
-//! ([`api`]) delivers what peers send: pushed batches go through the same inbox.
+//! ([`crate::api::peer`]) delivers what peers send: pushed batches go through the same inbox.
 //!
 //! What the rest of the node needs to know — whether an airline is online, where it is, the
 //! replication positions — is published by the driver in a shared view after every event.
@@ -15,7 +15,6 @@
 //! [`membership`]: passcom_core::membership
 //! [`replication`]: passcom_core::replication
 
-pub mod api;
 pub mod client;
 pub mod keys;
 pub mod signing;
@@ -101,7 +100,7 @@ enum Event {
 pub struct Network {
     this: Airline,
     key: Arc<AirlineKey>,
-    config: NetworkConfig,
+    pub(crate) config: NetworkConfig,
     client: PeerClient,
     guard: ReplayGuard,
     clock: Arc<dyn Clock>,

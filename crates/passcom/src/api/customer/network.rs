@@ -6,9 +6,9 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::ApiError;
-use super::extract::Json;
-use super::views::AirlineView;
+use crate::api::error::ApiError;
+use crate::api::extract::Json;
+use crate::api::views::AirlineView;
 use crate::node::Node;
 
 /// This node and its view of the network.

@@ -10,10 +10,10 @@ use passcom_core::{BookingReference, FlightId, ParseError, PassengerName, SeatNu
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::{CurrentSession, Json, Path, Query};
-use super::paging::{decode_cursor, encode_cursor, page_size};
-use super::views::{BookingList, BookingView};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{CurrentSession, Json, Path, Query};
+use crate::api::paging::{decode_cursor, encode_cursor, page_size};
+use crate::api::views::{BookingList, BookingView};
 use crate::node::Node;
 use crate::sales::{PurchaseRequest, Sale};
 

@@ -11,10 +11,10 @@ use passcom_core::{AirlineId, AirportCode, Cabin, FlightId, SeatNumber, time};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::{Json, Path, Query};
-use super::paging::{decode_cursor, encode_cursor, page_size};
-use super::views::{
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{Json, Path, Query};
+use crate::api::paging::{decode_cursor, encode_cursor, page_size};
+use crate::api::views::{
     AirlineList, AirlineView, AirportList, AirportView, FlightList, FlightView, SeatMapView,
 };
 use crate::network::client::PeerError;

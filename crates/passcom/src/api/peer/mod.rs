@@ -1,7 +1,7 @@
 //! The peer API, `/peer/v1`: what airlines ask of each other.
 //!
 //! Every request is checked before any handler runs ([`authenticate`]): signed by a peer whose
-//! key is pinned, recent, not seen before (see [`super::signing`]). A refused request gets 401
+//! key is pinned, recent, not seen before (see [`crate::network::signing`]). A refused request gets 401
 //! with a stable code and changes nothing. Every answer, refusals included, is signed.
 //!
 //! | call | what |
@@ -10,7 +10,9 @@
 //! | `GET /peer/v1/catalog?after=&limit=` | my changes after your position (or a snapshot) |
 //! | `POST /peer/v1/catalog` | here are my latest changes; answer your position |
 //! | `GET /peer/v1/flights/{id}/seats` | the seat map of one of my flights |
-//! | `/peer/v1/txns/…` | the commit protocol (see [`crate::commit::api`]) |
+//! | `/peer/v1/txns/…` | the commit protocol (see [`commit`]) |
+
+mod commit;
 
 use std::sync::Arc;
 
@@ -25,12 +27,12 @@ use axum::routing::{get, post};
 use passcom_core::AirlineId;
 use passcom_core::replication::Batch;
 
-use super::signing::{self, Refusal, SignedRequest};
-use super::wire::{
-    CatalogAnswer, CatalogQuery, Heartbeat, HeartbeatAnswer, PushAnswer, SeatMapAnswer,
-};
 use crate::api::ApiError;
 use crate::api::extract::{Json, Path, Query};
+use crate::network::signing::{self, Refusal, SignedRequest};
+use crate::network::wire::{
+    CatalogAnswer, CatalogQuery, Heartbeat, HeartbeatAnswer, PushAnswer, SeatMapAnswer,
+};
 use crate::node::Node;
 use crate::store::StoreError;
 
@@ -45,7 +47,7 @@ pub fn routes(node: Arc<Node>) -> Router<Arc<Node>> {
         .route("/heartbeat", post(heartbeat))
         .route("/catalog", get(catalog).post(push))
         .route("/flights/{id}/seats", get(seats))
-        .merge(crate::commit::api::routes())
+        .merge(commit::routes())
         .layer(middleware::from_fn_with_state(node, authenticate))
         .layer(DefaultBodyLimit::max(body_limit))
 }
@@ -182,7 +184,7 @@ async fn seats(
     State(node): State<Arc<Node>>,
     Path(id): Path<String>,
 ) -> Result<Json<SeatMapAnswer>, ApiError> {
-    let id = crate::api::parse_flight_id(&id)?;
+    let id = crate::api::customer::catalog::parse_flight_id(&id)?;
     let map = if node.owns(id) { node.store.seat_map(id).await? } else { None };
     let map = map.ok_or(ApiError::from(StoreError::FlightNotFound(id)))?;
     Ok(Json(SeatMapAnswer {

@@ -25,13 +25,13 @@ use futures_util::future::join_all;
 use passcom_core::AirlineId;
 use passcom_core::commit::{Outcome, Prepare, TxnId, Vote};
 
-use super::wire::{
+use super::Caller;
+use crate::api::ApiError;
+use crate::api::extract::{Json, Path};
+use crate::commit::wire::{
     Answered, BUNDLE_MESSAGES_MAX, Bundle, BundleAnswer, DecisionMessage, ReleaseAnswer, Reply,
     StatusAnswer,
 };
-use crate::api::ApiError;
-use crate::api::extract::{Json, Path};
-use crate::network::api::Caller;
 use crate::node::Node;
 use crate::store::DecidedBy;
 

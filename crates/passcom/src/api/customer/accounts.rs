@@ -8,9 +8,9 @@ use passcom_core::{CustomerName, Password, Username};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::{BearerToken, CurrentSession, Json};
-use super::views::{CustomerView, LoginView, MeView};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{BearerToken, CurrentSession, Json};
+use crate::api::views::{CustomerView, LoginView, MeView};
 use crate::node::Node;
 
 /// A new account.

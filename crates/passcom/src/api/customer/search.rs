@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::catalog::{flight_view, known_airport};
-use super::error::{ApiError, ErrorBody};
-use super::extract::{Json, Query};
-use super::views::FlightView;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{Json, Query};
+use crate::api::views::FlightView;
 use crate::node::Node;
 use crate::store::FlightRecord;
 
