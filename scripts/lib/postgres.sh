@@ -3,7 +3,7 @@
 # it.
 #
 # postgres_start installs Debian's PostgreSQL server when initdb is missing, makes a cluster in a
-# temporary folder, starts it on a free loopback port, and exports PASSCOM_TEST_POSTGRES_URL. It
+# temporary folder, starts it on a free loopback port, and exports POSTGRES_TEST_URL. It
 # stops the cluster and removes the folder on every way out of the calling shell (normal exit,
 # failure under `set -e`, Ctrl-C, SIGTERM) through a trap on EXIT; call postgres_stop to do it
 # earlier.
@@ -54,7 +54,7 @@ postgres_as_owner() {
   fi
 }
 
-# Makes and starts the cluster; exports PASSCOM_TEST_POSTGRES_URL.
+# Makes and starts the cluster; exports POSTGRES_TEST_URL.
 postgres_start() {
   local bin
   bin="$(postgres_bindir)"
@@ -79,7 +79,7 @@ postgres_start() {
     if postgres_as_owner "$bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w \
       -t 60 -o "-k $postgres_dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=200" \
       start >/dev/null; then
-      export PASSCOM_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+      export POSTGRES_TEST_URL="postgres://postgres@127.0.0.1:$port/postgres"
       echo "PostgreSQL on 127.0.0.1:$port ($postgres_dir)"
       return 0
     fi
@@ -99,5 +99,5 @@ postgres_stop() {
   fi
   rm -rf "$postgres_dir"
   postgres_dir=""
-  unset PASSCOM_TEST_POSTGRES_URL
+  unset POSTGRES_TEST_URL
 }

@@ -19,6 +19,7 @@ use passcom_core::reference::reference_airline;
 use passcom_core::{Airline, AirlineId, Designator, TicketPrefix};
 use serde::{Deserialize, Serialize};
 
+use crate::store::postgres::PostgresOptions;
 use crate::store::sqlite::{SqliteOptions, Synchronous};
 
 /// Everything a node is told.
@@ -234,21 +235,53 @@ impl Default for HttpConfig {
     }
 }
 
-/// Storage location and durability.
+/// Storage: which database, where, and how durable.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageConfig {
-    /// Directory of the database and the node's generated secrets.
+    /// Which database keeps the airline's data.
+    pub backend: Backend,
+    /// Directory of the node's generated secrets, and of the SQLite database.
     pub data_dir: PathBuf,
-    /// When a commit is durable: `full` (fsync every commit: survives power loss) or `normal`
-    /// (survives the process being killed, not power loss; for tests and the simulator).
+    /// SQLite: when a commit is durable: `full` (fsync every commit: survives power loss) or
+    /// `normal` (survives the process being killed, not power loss; for tests and the
+    /// simulator). PostgreSQL: as the server is configured.
     pub synchronous: Synchronous,
+    /// PostgreSQL: the database's URL, `postgres://user[:password]@host:port/database` (also
+    /// `PASSCOM_STORAGE__URL`). A secret: it may hold a password.
+    pub url: Option<Secret>,
+    /// PostgreSQL: connections the node keeps to the server, at most.
+    pub connections_max: usize,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        Self { data_dir: PathBuf::from("data"), synchronous: Synchronous::default() }
+        Self {
+            backend: Backend::default(),
+            data_dir: PathBuf::from("data"),
+            synchronous: Synchronous::default(),
+            url: None,
+            connections_max: PostgresOptions::default().connections_max,
+        }
     }
+}
+
+impl StorageConfig {
+    /// The PostgreSQL store's options.
+    pub fn postgres(&self) -> PostgresOptions {
+        PostgresOptions { connections_max: self.connections_max, ..PostgresOptions::default() }
+    }
+}
+
+/// Which database keeps an airline's data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// One SQLite file in the data directory, for one process: the embedded default.
+    #[default]
+    Sqlite,
+    /// A PostgreSQL database at `storage.url`, which several nodes of the airline may share.
+    Postgres,
 }
 
 /// Admin credentials.
@@ -460,6 +493,13 @@ impl Config {
         {
             bail!("admin.token must have at least {ADMIN_TOKEN_CHARS_MIN} characters");
         }
+        let storage = &self.storage;
+        if storage.backend == Backend::Postgres && storage.url.is_none() {
+            bail!("storage.backend is \"postgres\": set storage.url (or PASSCOM_STORAGE__URL)");
+        }
+        if storage.connections_max == 0 {
+            bail!("storage.connections_max must be positive");
+        }
         let limits = &self.limits;
         if limits.passengers_max == 0
             || limits.page_size_default == 0
@@ -578,6 +618,16 @@ mod tests {
             assert_eq!(config.http.listen.port(), 9001);
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_postgres_backend_needs_a_url() {
+        let mut config = Config::for_airline(AirlineId::parse("rumos").unwrap());
+        config.storage.backend = Backend::Postgres;
+        assert!(config.check().is_err());
+        config.storage.url = Some(Secret::new("postgres://passcom:hunter2@127.0.0.1/rumos"));
+        config.check().unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"), "the URL's password is not shown");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -28,7 +28,7 @@ use crate::api::views::Airports;
 use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy, SystemClock, SystemEntropy};
 use crate::commit::Commit;
-use crate::config::{Config, Secret};
+use crate::config::{Backend, Config, Secret};
 use crate::execution::Execution;
 use crate::network::Network;
 use crate::network::client::{PeerConnector, tcp_connector};
@@ -36,6 +36,7 @@ use crate::network::keys::AirlineKey;
 use crate::sales::{Sales, SalesContext};
 use crate::schedule::Schedule;
 use crate::seed;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::{SqliteOptions, SqliteStore};
 use crate::store::{SegmentRecord, Store, StoreError, StoreResult};
 
@@ -97,6 +98,33 @@ pub struct Node {
     shutdown: watch::Sender<bool>,
 }
 
+/// Opens the store the configuration names.
+async fn open_store(
+    config: &Config,
+    airline: &Airline,
+    execution: Execution,
+) -> anyhow::Result<Arc<dyn Store>> {
+    match config.storage.backend {
+        Backend::Sqlite => {
+            let sqlite = SqliteOptions {
+                synchronous: config.storage.synchronous,
+                execution,
+                ..config.limits.sqlite()
+            };
+            Ok(Arc::new(SqliteStore::open(&config.database_path(), airline, &sqlite)?))
+        }
+        Backend::Postgres => {
+            if execution == Execution::Inline {
+                bail!("the PostgreSQL store runs on real threads only; the simulator uses SQLite");
+            }
+            let url = config.storage.url.as_ref().context("storage.url is not set")?;
+            let store =
+                PostgresStore::open(url.expose(), airline, &config.storage.postgres()).await?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
 /// Name of the generated admin token's file in the data directory.
 const ADMIN_TOKEN_FILE: &str = "admin-token";
 
@@ -108,13 +136,7 @@ impl Node {
         let data_dir = &config.storage.data_dir;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
-        let sqlite = SqliteOptions {
-            synchronous: config.storage.synchronous,
-            execution,
-            ..config.limits.sqlite()
-        };
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&config.database_path(), &airline, &sqlite)?);
+        let store = open_store(&config, &airline, execution).await?;
         let airport_list = seed::reference_data(store.as_ref(), &airline).await?;
         let airports: Arc<Airports> =
             Arc::new(airport_list.iter().map(|a| (a.code, a.clone())).collect());

@@ -1,19 +1,20 @@
 //! A database of its own for each test on PostgreSQL, in the cluster `./scripts/test` starts
-//! (`scripts/lib/postgres.sh`), named by `PASSCOM_TEST_POSTGRES_URL`.
+//! (`scripts/lib/postgres.sh`), named by `POSTGRES_TEST_URL` — not `PASSCOM_…`: every
+//! `PASSCOM_` variable is configuration to a node, and the test processes inherit it.
 //!
 //! Each test gets a fresh schema of that database, named at random and dropped when the test
 //! ends (passed or failed): the store finds its tables through the connection's `search_path`,
 //! set in the URL it is given.
 //!
 //! Without the variable a test on PostgreSQL cannot run. Under CI (`CI` set, as every CI
-//! service and `.ci/run` set it) or with `PASSCOM_TEST_POSTGRES_REQUIRED=1` that is a failure,
+//! service and `.ci/run` set it) or with `POSTGRES_TEST_REQUIRED=1` that is a failure,
 //! so that these tests can never pass by not running; elsewhere (a developer's `cargo test`
 //! without a cluster) the test says it skipped and returns.
 
 use std::time::Duration;
 
 /// Where the test cluster is.
-const URL_VARIABLE: &str = "PASSCOM_TEST_POSTGRES_URL";
+const URL_VARIABLE: &str = "POSTGRES_TEST_URL";
 
 /// A schema of the test database for one test, dropped with it.
 pub struct TestDatabase {
@@ -63,7 +64,7 @@ fn server_url(test: &str) -> Option<String> {
         return Some(url);
     }
     let required = std::env::var_os("CI").is_some()
-        || std::env::var("PASSCOM_TEST_POSTGRES_REQUIRED").is_ok_and(|value| value == "1");
+        || std::env::var("POSTGRES_TEST_REQUIRED").is_ok_and(|value| value == "1");
     assert!(
         !required,
         "{test} needs PostgreSQL: {URL_VARIABLE} is not set (./scripts/test starts a cluster and \
@@ -74,7 +75,7 @@ fn server_url(test: &str) -> Option<String> {
 }
 
 /// A plain connection to `url`, its driver on a task of the current runtime.
-async fn connect(url: &str) -> tokio_postgres::Client {
+pub async fn connect(url: &str) -> tokio_postgres::Client {
     let connecting = tokio_postgres::connect(url, tokio_postgres::NoTls);
     let (client, connection) =
         tokio::time::timeout(Duration::from_secs(10), connecting).await.unwrap().unwrap();

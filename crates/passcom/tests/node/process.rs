@@ -13,6 +13,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::{ADMIN_TOKEN, answer};
+use crate::postgres::TestDatabase;
 
 /// A node running as its own process.
 pub struct NodeProcess {
@@ -23,9 +24,14 @@ pub struct NodeProcess {
 
 /// Writes the config of a test process node of `airline` keeping its data in `dir`.
 fn write_config(dir: &Path, airline: &str) -> PathBuf {
+    write_config_with_storage(dir, airline, "")
+}
+
+/// [`write_config`], with more lines of its `[storage]` section (another backend).
+pub fn write_config_with_storage(dir: &Path, airline: &str, storage: &str) -> PathBuf {
     let path = dir.join(format!("{airline}.toml"));
     let config = format!(
-        "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"127.0.0.1:0\"\n[console]\nlisten = \"127.0.0.1:0\"\n[storage]\ndata_dir = \"{}\"\n\
+        "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"127.0.0.1:0\"\n[console]\nlisten = \"127.0.0.1:0\"\n[storage]\ndata_dir = \"{}\"\n{storage}\n\
          [admin]\ntoken = \"{ADMIN_TOKEN}\"\n[seed]\ndays = 2\n[passwords]\nmemory_kib = 64\niterations = 1\n",
         dir.join("data").display()
     );
@@ -142,7 +148,23 @@ async fn flights_tomorrow(node: &NodeProcess) -> Vec<String> {
 async fn every_confirmed_booking_survives_kill_9_mid_load() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "rumos");
-    let log = dir.path().join("node.log");
+    confirmed_bookings_survive_kill_9_mid_load(dir.path(), &config).await;
+}
+
+/// The same on PostgreSQL: real `passcom serve` processes on the test cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_confirmed_booking_survives_kill_9_mid_load_on_postgresql() {
+    let Some(database) = TestDatabase::create("a node on PostgreSQL").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let storage = format!("backend = \"postgres\"\nurl = \"{}\"", database.url);
+    let config = write_config_with_storage(dir.path(), "rumos", &storage);
+    confirmed_bookings_survive_kill_9_mid_load(dir.path(), &config).await;
+}
+
+/// Buys trips at a node started from `config` while killing it with SIGKILL, restarts it, and
+/// finds every booking confirmed before the kill, and every seat sold once.
+async fn confirmed_bookings_survive_kill_9_mid_load(dir: &Path, config: &Path) {
+    let (config, log) = (config.to_owned(), dir.join("node.log"));
     let node = NodeProcess::start(&config, &log, "warn").await;
     let token = node.login("duravel", "senha-duravel-1").await;
     let flights = flights_tomorrow(&node).await;

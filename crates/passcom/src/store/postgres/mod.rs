@@ -209,9 +209,12 @@ impl PostgresStore {
                     Err(failure) => (Err(failure), false, db.tx.rollback().await.is_err()),
                 }
             };
-            if broken {
+            match broken {
                 // A failed rollback leaves the connection's transaction open: close it.
-                drop(deadpool_postgres::Object::take(client));
+                true => drop(deadpool_postgres::Object::take(client)),
+                // Back to the pool before the sequencer's pass, which needs one: writers
+                // holding theirs while they wait for it would leave it none.
+                false => drop(client),
             }
             match result {
                 Ok(value) => {

@@ -2,8 +2,11 @@
 //!
 //! As in SQLite's store (`store::sqlite::seats`), a hold is one row per seat and the primary
 //! key refuses a second claim. Here the claim may first wait for the transaction that made the
-//! first one to end (see the module doc of [`super`]); and when the store chose the seats and
-//! lost one of them that way, the whole write runs again, to choose among the seats still free.
+//! first one to end (see the module doc of [`super`]). Purchases that let the store choose
+//! their seats choose one at a time per flight (an advisory lock on the flight, held to the
+//! commit), so that they do not all pick the same first free seats; one that still loses a seat
+//! it chose (to a buyer who named it) runs again from the start, choosing among those still
+//! free.
 
 use jiff::Timestamp;
 use passcom_core::{
@@ -12,7 +15,7 @@ use passcom_core::{
 
 use super::catalog::{check_sellable, flight_for_sale, taken_seats};
 use super::codec::{get, is_unique_violation, parsed};
-use super::{Db, Failure, PgResult};
+use super::{Db, Failure, PgResult, lock_key};
 use crate::store::{HeldSeat, StoreError, TxnId};
 
 /// The airline a store belongs to: the only flights it holds seats on, and its ticket prefix.
@@ -51,6 +54,9 @@ pub(crate) async fn hold(
         Some(seats) if seats.iter().all(|seat| flight.cabin.contains(*seat)) => seats.to_vec(),
         Some(_) => return Err(StoreError::SeatUnavailable { flight: flight.id }.into()),
         None => {
+            // Purchases choosing seats on one flight choose one at a time: without this they
+            // all choose the same first free seats, and all but one start over.
+            db.lock(lock_key("choose seats", &[flight.id.to_string().as_bytes()])).await?;
             let taken = taken_seats(db, flight.id).await?;
             flight
                 .cabin

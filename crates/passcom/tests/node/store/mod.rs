@@ -7,6 +7,7 @@
 //! the PostgreSQL store once, each test on a schema of its own in the test cluster (see
 //! `crate::postgres`).
 
+mod opening;
 mod suite;
 
 use std::sync::Arc;
