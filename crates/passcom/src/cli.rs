@@ -1,10 +1,17 @@
 //! The `passcom` command line.
 
+use std::io::IsTerminal as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
+use bytes::Bytes;
 use clap::{Parser, Subcommand};
+use http_body_util::Empty;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use passcom_core::AirlineId;
 use passcom_core::reference::reference_airlines;
 use tokio::io::AsyncWriteExt as _;
@@ -45,9 +52,23 @@ enum Command {
     },
     /// Makes an airline key file and prints its public key, to pin in the peers' configs.
     Keygen {
-        /// Where to write the key (it must not exist).
+        /// Where to write the key (it must not exist, unless `--keep`).
         #[arg(long, default_value = "peer.key")]
         out: PathBuf,
+        /// Also writes the public key to this file (for `network.peer_keys_dir`).
+        #[arg(long)]
+        public_out: Option<PathBuf>,
+        /// Keeps the key already at `--out`, if there is one, instead of refusing: for a
+        /// deployment that makes the key on its first start only.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Exits 0 if the node of this configuration answers on its HTTP port (a container's
+    /// health check).
+    Healthcheck {
+        /// The node's configuration file, as given to `serve`.
+        #[arg(long, short)]
+        config: PathBuf,
     },
     /// Prints the OpenAPI document of the customer and admin API.
     Openapi,
@@ -61,7 +82,8 @@ pub fn run() -> ExitCode {
         Command::Serve { config } => block_on(serve(config)),
         Command::Demo { data_dir } => block_on(demo(data_dir)),
         Command::Console { address } => block_on(console(address)),
-        Command::Keygen { out } => keygen(&out),
+        Command::Keygen { out, public_out, keep } => keygen(&out, public_out.as_deref(), keep),
+        Command::Healthcheck { config } => block_on(healthcheck(config)),
         Command::Openapi => print_openapi(),
     };
     match outcome {
@@ -73,9 +95,14 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Logs go to stderr, coloured only on a terminal: a container's log or a file gets plain text.
 fn init_logging() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn block_on(future: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
@@ -181,14 +208,57 @@ async fn console(address: String) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn keygen(out: &Path) -> anyhow::Result<()> {
-    let key = AirlineKey::generate(&SystemEntropy);
-    key.write_new(out)?;
-    println!("{}", key.public_key());
+fn keygen(out: &Path, public_out: Option<&Path>, keep: bool) -> anyhow::Result<()> {
+    let key = if keep {
+        AirlineKey::load_or_create(out, &SystemEntropy)?
+    } else {
+        let key = AirlineKey::generate(&SystemEntropy);
+        key.write_new(out)?;
+        key
+    };
+    let public_key = key.public_key().to_string();
+    if let Some(path) = public_out {
+        write_replacing(path, &format!("{public_key}\n"))?;
+    }
+    println!("{public_key}");
     eprintln!(
-        "wrote {}; pin the public key above in the peers' configs (network.peers.public_key)",
+        "key in {}; pin the public key above in the peers' configs (network.peers.public_key)",
         out.display()
     );
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file renamed over it, so that no reader ever
+/// sees half of it.
+fn write_replacing(path: &Path, text: &str) -> anyhow::Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, text)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Longest a health check waits for the node's answer.
+const HEALTHCHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Asks the node of `config_path` for `/healthz` on its own HTTP port (loopback when it
+/// listens on every address).
+async fn healthcheck(config_path: PathBuf) -> anyhow::Result<()> {
+    let config = Config::load(Some(&config_path))?;
+    let mut address = config.http.listen;
+    if address.ip().is_unspecified() {
+        address.set_ip(if address.is_ipv4() {
+            Ipv4Addr::LOCALHOST.into()
+        } else {
+            Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let uri: hyper::Uri = format!("http://{address}/healthz").parse()?;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let answer = tokio::time::timeout(HEALTHCHECK_TIMEOUT, client.get(uri.clone()))
+        .await
+        .with_context(|| format!("{uri} did not answer within {HEALTHCHECK_TIMEOUT:?}"))?
+        .with_context(|| format!("cannot reach {uri}"))?;
+    anyhow::ensure!(answer.status().is_success(), "{uri} answered {}", answer.status());
     Ok(())
 }
 

@@ -117,6 +117,10 @@ pub struct NetworkConfig {
     pub key_file: Option<PathBuf>,
     /// The airlines to talk to. More can be added at runtime (`addconn`).
     pub peers: Vec<PeerConfig>,
+    /// A folder of peers' public keys, one `<airline>.pub` each (as `passcom keygen
+    /// --public-out` writes them), read at start for every peer whose `public_key` is left out:
+    /// how a deployment that makes the keys itself pins them (`compose.yaml`).
+    pub peer_keys_dir: Option<PathBuf>,
     /// Time between two heartbeats to one peer.
     pub heartbeat_interval_ms: u64,
     /// Time a heartbeat may take to be answered; a peer that misses one is offline.
@@ -148,6 +152,7 @@ impl Default for NetworkConfig {
         Self {
             key_file: None,
             peers: Vec::new(),
+            peer_keys_dir: None,
             heartbeat_interval_ms: 5000,
             heartbeat_timeout_ms: 3000,
             request_timeout_ms: 5000,
@@ -163,6 +168,26 @@ impl Default for NetworkConfig {
     }
 }
 
+impl NetworkConfig {
+    /// Fills in the keys of peers that have none from `peer_keys_dir`. A missing file is an
+    /// error: a peer without a key is never reached, and that should not pass unnoticed.
+    fn read_peer_keys(&mut self) -> anyhow::Result<()> {
+        let Some(dir) = &self.peer_keys_dir else { return Ok(()) };
+        for peer in self.peers.iter_mut().filter(|peer| peer.public_key.is_none()) {
+            let path = dir.join(format!("{}.pub", peer.airline));
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "network.peer_keys_dir: cannot read {}'s key {}",
+                    peer.airline,
+                    path.display()
+                )
+            })?;
+            peer.public_key = Some(text.trim().to_owned());
+        }
+        Ok(())
+    }
+}
+
 /// A peer named in configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,7 +197,7 @@ pub struct PeerConfig {
     /// Its base URL.
     pub url: String,
     /// Its Ed25519 public key, base64 (from `passcom keygen`): requests signed by anyone else
-    /// in its name are refused.
+    /// in its name are refused. When absent, read from `network.peer_keys_dir` if that is set.
     pub public_key: Option<String>,
 }
 
@@ -460,7 +485,8 @@ impl Config {
         }
     }
 
-    /// Loads `path` (if given) over the defaults, then `PASSCOM_…` variables over that.
+    /// Loads `path` (if given) over the defaults, then `PASSCOM_…` variables over that, then
+    /// the peers' keys from `network.peer_keys_dir`.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let mut figment = Figment::new();
         if let Some(path) = path {
@@ -475,12 +501,13 @@ impl Config {
             .extract()
             .context("invalid configuration")?;
         // Defaults are merged under what was given, now that the airline id is known.
-        let config: Self =
+        let mut config: Self =
             Figment::from(Serialized::defaults(Self::for_airline(partial.airline.id.clone())))
                 .merge(figment)
                 .merge(Env::prefixed("PASSCOM_").split("__"))
                 .extract()
                 .context("invalid configuration")?;
+        config.network.read_peer_keys()?;
         config.check()?;
         Ok(config)
     }
@@ -628,6 +655,29 @@ mod tests {
         config.storage.url = Some(Secret::new("postgres://passcom:hunter2@127.0.0.1/rumos"));
         config.check().unwrap();
         assert!(!format!("{config:?}").contains("hunter2"), "the URL's password is not shown");
+    }
+
+    #[test]
+    fn peers_keys_are_read_from_the_keys_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.toml");
+        let peers = "[[network.peers]]\nairline = \"giro\"\nurl = \"http://giro:8888\"\n\
+             [[network.peers]]\nairline = \"boreal\"\nurl = \"http://boreal:9999\"\npublic_key = \"given\"\n";
+        let keys = dir.path().join("keys");
+        std::fs::write(
+            &path,
+            format!("[airline]\nid = \"rumos\"\n[network]\npeer_keys_dir = {keys:?}\n{peers}"),
+        )
+        .unwrap();
+        let missing = Config::load(Some(&path)).unwrap_err();
+        assert!(format!("{missing:#}").contains("giro.pub"), "{missing:#}");
+        std::fs::create_dir(&keys).unwrap();
+        std::fs::write(keys.join("giro.pub"), "giro-key\n").unwrap();
+        std::fs::write(keys.join("boreal.pub"), "not-this-one\n").unwrap();
+        let config = Config::load(Some(&path)).unwrap();
+        let pinned: Vec<_> =
+            config.network.peers.iter().map(|peer| peer.public_key.as_deref()).collect();
+        assert_eq!(pinned, [Some("giro-key"), Some("given")]);
     }
 
     #[test]

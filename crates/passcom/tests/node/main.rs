@@ -6,6 +6,7 @@ mod admin;
 mod bad_input;
 mod bookings;
 mod catalog;
+mod commands;
 mod console;
 mod crashes;
 mod helpers;
