@@ -209,6 +209,42 @@ impl ReferenceAirline {
     }
 }
 
+/// How many capitals an airline outside the reference network flies to from its hub: the
+/// nearest ones.
+const HUB_SPOKES: usize = 8;
+/// Round trips a day on each of its routes.
+const HUB_ROUTE_ROUNDS: usize = 2;
+
+/// The flights on local date `date` of an airline outside the reference network (a network of
+/// more airlines than the original's three, as in tests of ten): round trips from its one `hub`
+/// to the nearest capitals, in the reference airlines' banks, block times and fares.
+pub fn hub_schedule(
+    airline: &Airline,
+    hub: AirportCode,
+    date: Date,
+    airports: &[Airport],
+) -> Vec<Flight> {
+    let planner = Planner { airline: airline.clone(), airports, date };
+    let hub = planner.airport(hub.as_str());
+    let mut spokes: Vec<&Airport> = airports.iter().filter(|a| a.code != hub.code).collect();
+    spokes.sort_by(|a, b| hub.distance_km(a).total_cmp(&hub.distance_km(b)));
+    let mut flights: Vec<Flight> = spokes
+        .iter()
+        .take(HUB_SPOKES)
+        .enumerate()
+        .flat_map(|(index, spoke)| {
+            planner.route_flights(
+                index as u16,
+                hub.code.as_str(),
+                spoke.code.as_str(),
+                HUB_ROUTE_ROUNDS,
+            )
+        })
+        .collect();
+    flights.sort_by_key(|flight| flight.id);
+    flights
+}
+
 /// Builds one airline's flights for one date.
 struct Planner<'a> {
     airline: Airline,
@@ -412,6 +448,36 @@ mod tests {
             })
             .collect();
         assert_eq!(fares, [20_000, 30_000, 50_000]);
+    }
+
+    #[test]
+    fn an_airline_outside_the_reference_network_flies_from_its_hub_to_the_nearest_capitals() {
+        let airports = airports();
+        let airline = Airline {
+            id: AirlineId::parse("aurora").unwrap(),
+            name: "Aurora".into(),
+            designator: Designator::parse("AU").unwrap(),
+            colour: "#6a1b9a".into(),
+            ticket_prefix: TicketPrefix::new(104).unwrap(),
+        };
+        let hub = AirportCode::parse("CWB").unwrap();
+        let flights = hub_schedule(&airline, hub, date(), &airports);
+        assert_eq!(flights, hub_schedule(&airline, hub, date(), &airports));
+        let spokes: BTreeSet<_> = flights
+            .iter()
+            .map(|f| if f.origin == hub { f.destination } else { f.origin })
+            .collect();
+        assert_eq!(spokes.len(), HUB_SPOKES);
+        let code = |code: &str| AirportCode::parse(code).unwrap();
+        assert!(spokes.contains(&code("FLN")) && spokes.contains(&code("GRU")), "{spokes:?}");
+        assert!(!spokes.contains(&code("BVB")), "the farthest capital is not a spoke");
+        let ids: BTreeSet<_> = flights.iter().map(|f| f.id).collect();
+        assert_eq!(ids.len(), flights.len());
+        for flight in &flights {
+            assert!(flight.origin == hub || flight.destination == hub, "{}", flight.id);
+            assert_eq!(flight.airline, airline.id);
+            assert_eq!(flight.id.date(), date());
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use passcom_core::AirportCode;
 use passcom_core::airline::parse_colour;
 use passcom_core::commit::Timing;
 use passcom_core::itinerary::ConnectionRules;
@@ -354,11 +355,15 @@ pub struct SeedConfig {
     pub days: u32,
     /// Whether to import the original system's ten users.
     pub original_users: bool,
+    /// The hub of an airline outside the reference network, whose schedule is then round
+    /// trips from it to the nearest capitals; without one such an airline seeds no schedule.
+    /// (The reference airlines fly their own plans.)
+    pub hub: Option<AirportCode>,
 }
 
 impl Default for SeedConfig {
     fn default() -> Self {
-        Self { enabled: true, days: 60, original_users: true }
+        Self { enabled: true, days: 60, original_users: true, hub: None }
     }
 }
 

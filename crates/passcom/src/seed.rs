@@ -40,7 +40,7 @@ pub async fn seed(
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let today = now.to_zoned_datetime(TimeZone::get(SCHEDULE_TIME_ZONE)?).date();
-    let added = publish_schedule(store, airline, airports, today, config.days).await?;
+    let added = publish_schedule(store, airline, airports, today, config).await?;
     let imported =
         if config.original_users { import_original_users(store, accounts, now).await? } else { 0 };
     tracing::info!(airline = %airline.id, flights_added = added, users_imported = imported, "seeded");
@@ -52,15 +52,21 @@ async fn publish_schedule(
     airline: &Airline,
     airports: &[Airport],
     today: Date,
-    days: u32,
+    config: &SeedConfig,
 ) -> anyhow::Result<usize> {
-    let Some(plan) = reference::reference_airline(&airline.id) else {
-        tracing::info!(airline = %airline.id, "not a reference airline: no schedule to seed");
-        return Ok(0);
+    let plan = reference::reference_airline(&airline.id);
+    let schedule = |date: Date| match (plan, config.hub) {
+        (Some(plan), _) => Some(plan.schedule(date, airports)),
+        (None, Some(hub)) => Some(reference::hub_schedule(airline, hub, date, airports)),
+        (None, None) => None,
     };
     let mut flights = Vec::new();
-    for offset in 0..i64::from(days) {
-        flights.extend(plan.schedule(today.checked_add(jiff::Span::new().days(offset))?, airports));
+    for offset in 0..i64::from(config.days) {
+        let Some(day) = schedule(today.checked_add(jiff::Span::new().days(offset))?) else {
+            tracing::info!(airline = %airline.id, "not a reference airline and no seed.hub: no schedule to seed");
+            return Ok(0);
+        };
+        flights.extend(day);
     }
     Ok(store.add_missing_flights(flights).await?)
 }

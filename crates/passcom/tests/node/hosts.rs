@@ -227,3 +227,51 @@ async fn a_trip_across_distant_airlines_is_all_or_nothing_through_a_partition() 
         }
     }
 }
+
+#[tokio::test]
+#[ignore = "needs airlines on separate hosts: scripts/hosts run -- cargo test … -- --ignored hosts::"]
+async fn every_airline_sells_the_next_ones_flights_across_the_network() {
+    let hosts = Hosts::of_this_run();
+    let ids: Vec<&String> = hosts.airlines.keys().collect();
+    let tomorrow = jiff::Timestamp::now().in_tz("America/Sao_Paulo").unwrap().date().tomorrow();
+    for (index, seller) in ids.iter().enumerate() {
+        let owner = ids[(index + 1) % ids.len()];
+        // A route of the owner's, as the seller's replica knows it, and a flight on it tomorrow.
+        let routes = hosts.get(seller, "/api/v1/routes", None).await;
+        let route = routes.body["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|route| route["airline"] == owner.as_str())
+            .unwrap_or_else(|| panic!("{seller} knows a route of {owner}"))
+            .clone();
+        let (origin, destination) =
+            (route["origin"].as_str().unwrap(), route["destination"].as_str().unwrap());
+        let query = format!(
+            "/api/v1/flights?origin={origin}&destination={destination}&date={}",
+            tomorrow.as_ref().unwrap()
+        );
+        let listed = hosts.get(seller, &query, None).await;
+        let flight = listed.body["flights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|flight| flight["airline"] == owner.as_str() && flight["seats_available"] != 0)
+            .unwrap_or_else(|| {
+                panic!("{seller} lists {owner}'s {origin}→{destination}: {listed:?}")
+            })["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let token = hosts.customer(seller, &format!("cliente{index}")).await;
+        let bought = hosts
+            .buy(seller, &token, std::slice::from_ref(&flight), &format!("next-{index}"))
+            .await;
+        assert_eq!(
+            bought.status,
+            StatusCode::CREATED,
+            "{seller} sells {owner}'s {flight}: {bought:?}"
+        );
+        assert_eq!(bought.body["segments"][0]["airline"], owner.as_str());
+    }
+}
