@@ -87,6 +87,17 @@ pub(crate) fn internal(error: impl std::fmt::Display) -> StoreError {
     StoreError::Internal(error.to_string())
 }
 
+/// A PostgreSQL failure as the store reports it, with the server's own words when it said
+/// something (the driver's `Display` alone says only "db error").
+pub(crate) fn database_failure(error: &tokio_postgres::Error) -> StoreError {
+    match error.as_db_error() {
+        Some(db) => {
+            StoreError::Internal(format!("PostgreSQL {}: {}", db.code().code(), db.message()))
+        }
+        None => StoreError::Internal(error.to_string()),
+    }
+}
+
 /// Whether `error` is a broken unique or primary-key constraint: someone else has that seat,
 /// that username, that reference. Every such case becomes a domain error through this check.
 pub(crate) fn is_unique_violation(error: &tokio_postgres::Error) -> bool {

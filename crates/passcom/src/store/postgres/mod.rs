@@ -78,7 +78,7 @@ use tokio::sync::watch;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
-use self::codec::{internal, is_retryable};
+use self::codec::{database_failure, internal, is_retryable};
 use self::seats::Owner;
 use self::sequencer::Sequencer;
 use super::{
@@ -283,7 +283,7 @@ impl From<tokio_postgres::Error> for Failure {
     fn from(error: tokio_postgres::Error) -> Self {
         match is_retryable(&error) {
             true => Failure::Retry,
-            false => Failure::Store(internal(error)),
+            false => Failure::Store(database_failure(&error)),
         }
     }
 }

@@ -13,6 +13,7 @@ macro_rules! commit_suite {
     ($open:ident) => {
         crate::store::suite::each_test!($open, commit =>
             a_prepare_holds_seats_and_answers_the_same_vote_again,
+            a_prepare_repeated_at_once_answers_one_vote,
             a_refused_prepare_holds_nothing_and_refuses_again,
             a_commit_sells_the_held_seats_to_the_sellers_booking,
             an_abort_releases_and_a_late_prepare_is_refused,
@@ -488,4 +489,17 @@ pub async fn a_flight_cancelled_by_its_owner_marks_the_sellers_segments(store: &
     let statuses: Vec<_> = booking.segments.iter().map(|s| s.status).collect();
     assert_eq!(statuses, [SegmentStatus::Confirmed, SegmentStatus::FlightCancelled]);
     assert_eq!(booking.history.last().unwrap().event, "flight_cancelled");
+}
+
+/// A coordinator that times out on a prepare sends it again; both may arrive at once: they
+/// hold the seats once and answer the same vote.
+pub async fn a_prepare_repeated_at_once_answers_one_vote(store: &dyn Store) {
+    let flight = flight(330, 24);
+    prepared(store, std::slice::from_ref(&flight)).await;
+    let prepare = prepare_from_giro("c1", &[(&flight, None)], &["Ana", "Bia"]);
+    let votes = futures::future::join_all((0..6).map(|_| store.prepare(prepare.clone(), now())));
+    let votes: Vec<Vec<HeldSeat>> =
+        votes.await.into_iter().map(|vote| held(vote.unwrap())).collect();
+    assert!(votes.iter().all(|vote| *vote == votes[0]), "one vote: {votes:?}");
+    assert_eq!(seats_available(store, flight.id).await, 178, "the seats are held once");
 }

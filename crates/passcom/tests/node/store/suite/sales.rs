@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use futures::future::join_all;
+
 use passcom::store::{AccountStore, CatalogStore, Idempotency, Purchased, SalesStore, StoreError};
 use passcom_core::{BookingStatus, SegmentStatus};
 use rand::{RngExt, SeedableRng};
@@ -24,6 +26,8 @@ macro_rules! sales_suite {
             cancelling_a_flight_marks_its_segments,
             free_and_taken_seats_always_add_up_to_capacity,
             bookings_are_listed_newest_first_in_pages,
+            buyers_at_once_fill_a_flight_exactly,
+            retries_of_one_purchase_at_once_make_one_booking,
         );
     };
 }
@@ -345,4 +349,68 @@ pub async fn bookings_are_listed_newest_first_in_pages(
         ["UUUUUU"]
     );
     assert!(second.next.is_none());
+}
+
+/// Buyers at once, more than a store's connections or queue take in one go, on a flight with
+/// fewer seats than buyers, each letting the store choose: every seat is sold once, the rest
+/// are told the flight is full, and nobody is left waiting. (A store that runs writes
+/// concurrently must neither hand two buyers one seat, nor starve or refuse buyers that only
+/// chose the same free seat at the same time.)
+pub async fn buyers_at_once_fill_a_flight_exactly(
+    store: &(impl CatalogStore + AccountStore + SalesStore + ?Sized),
+) {
+    const BUYERS: u64 = 48;
+    let small = flight_of(&owner(), 95, 24, Cabin::new(6, "ABCDEF").unwrap());
+    prepared(store, std::slice::from_ref(&small)).await;
+    let buyer = customer(store, "crowd").await;
+    let purchases = (0..BUYERS).map(|i| {
+        let reference = BookingReference::from_random(0x1357_9bdf + i);
+        let order = order(buyer, reference.as_str(), vec![(small.clone(), None)], &["Ana"]);
+        store.purchase(order)
+    });
+    let outcomes = tokio::time::timeout(std::time::Duration::from_secs(60), join_all(purchases))
+        .await
+        .expect("every purchase ends");
+    let mut sold = BTreeSet::new();
+    let mut full = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok(purchased) => {
+                let booking = created(purchased);
+                assert!(sold.insert(booking.segments[0].seat), "a seat sold twice");
+            }
+            Err(StoreError::SeatUnavailable { .. }) => full += 1,
+            Err(error) => panic!("a purchase failed: {error}"),
+        }
+    }
+    assert_eq!((sold.len(), full), (36, BUYERS as usize - 36));
+    assert_eq!(seats_available(store, small.id).await, 0);
+}
+
+/// A client that retries a purchase before the first attempt is answered sends it again with
+/// the same idempotency key: however many arrive at once, one booking is made and every other
+/// attempt answers it.
+pub async fn retries_of_one_purchase_at_once_make_one_booking(
+    store: &(impl CatalogStore + AccountStore + SalesStore + ?Sized),
+) {
+    let flight = flight(96, 24);
+    prepared(store, std::slice::from_ref(&flight)).await;
+    let buyer = customer(store, "impatient").await;
+    let attempts = (0..8u64).map(|i| {
+        let reference = BookingReference::from_random(0x2468_ace0 + i);
+        let mut order = order(buyer, reference.as_str(), vec![(flight.clone(), None)], &["Ana"]);
+        order.idempotency = Some(Idempotency { key: "retried".into(), request_digest: [7; 32] });
+        store.purchase(order)
+    });
+    let mut created = Vec::new();
+    let mut replayed = Vec::new();
+    for outcome in join_all(attempts).await {
+        match outcome.unwrap() {
+            Purchased::Created(booking) => created.push(booking),
+            Purchased::Replayed(booking) => replayed.push(booking),
+        }
+    }
+    assert_eq!((created.len(), replayed.len()), (1, 7));
+    assert!(replayed.iter().all(|booking| *booking == created[0]), "each retry answers it");
+    assert_eq!(seats_available(store, flight.id).await, 179);
 }
