@@ -8,6 +8,7 @@ mod bookings;
 mod catalog;
 mod commands;
 mod console;
+mod containers;
 mod crashes;
 mod helpers;
 mod hosts;
