@@ -18,6 +18,9 @@
 //! request that misses the cache, reads the session, and puts it back after a logout deleted it
 //! — and a revocation counter closes it: a read may only fill the cache if no session was
 //! deleted since the read began.
+//!
+//! Expired sessions are deleted by a driver of their own, the [`SessionSweeper`], built from the
+//! account service alone.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,6 +38,7 @@ use tokio::sync::Semaphore;
 use crate::clock::{Clock, Entropy};
 use crate::config::{Limits, PasswordHashing};
 use crate::execution::Execution;
+use crate::stop::{Stop, stopped};
 use crate::store::{Customer, NewCustomer, Session, Store, StoreError};
 
 /// Why an account operation failed.
@@ -328,4 +332,31 @@ impl Accounts {
 /// The SHA-256 of a bearer token: what the store keeps.
 fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
+}
+
+/// The session sweeper: deletes expired sessions every `interval_ms`.
+pub struct SessionSweeper {
+    /// The account service whose sessions it sweeps.
+    pub accounts: Arc<Accounts>,
+    /// How often.
+    pub interval_ms: u64,
+}
+
+impl SessionSweeper {
+    /// Sweeps until `stop` says to stop.
+    pub async fn run(self, mut stop: Stop) {
+        let mut every =
+            tokio::time::interval(std::time::Duration::from_millis(self.interval_ms.max(1)));
+        loop {
+            tokio::select! {
+                biased;
+                () = stopped(&mut stop) => return,
+                _ = every.tick() => {
+                    if let Err(error) = self.accounts.sweep_idle_sessions().await {
+                        tracing::warn!(%error, "could not delete expired sessions");
+                    }
+                }
+            }
+        }
+    }
 }

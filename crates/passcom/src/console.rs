@@ -260,7 +260,7 @@ async fn addconn(node: &Node, args: &[&str]) -> String {
         Ok(airline) => airline,
         Err(error) => return format!("error: {}", error.message()),
     };
-    match node.network.add_peer(node, airline.clone(), url.to_string(), key).await {
+    match node.network.add_peer(airline.clone(), url.to_string(), key).await {
         Ok(()) => format!("ok: {airline} at {url}; heartbeats start now"),
         Err(error) => format!("error: {error}"),
     }
@@ -272,7 +272,7 @@ async fn rmconn(node: &Node, args: &[&str]) -> String {
         Ok(airline) => airline,
         Err(error) => return format!("error: {}", error.message()),
     };
-    match node.network.remove_peer(node, airline.clone()).await {
+    match node.network.remove_peer(airline.clone()).await {
         Ok(true) => format!("ok: {airline} removed"),
         Ok(false) => format!("error: {airline} is not a peer"),
         Err(error) => format!("error: {error}"),

@@ -27,5 +27,6 @@ pub mod sales;
 pub mod schedule;
 pub mod seed;
 pub mod startup;
+pub mod stop;
 pub mod store;
 pub mod web;

@@ -2,8 +2,10 @@
 //!
 //! Everything a request handler needs hangs off [`Node`], shared behind an `Arc`. Building a
 //! node opens (or creates) its database, brings the reference data and — if configured — the
-//! seeded schedule and users up to date, and settles its admin token. Serving it is
-//! [`crate::startup`]'s business.
+//! seeded schedule and users up to date, and settles its admin token. Its drivers — the
+//! network, the commit protocol, the session sweeper — are built beside it ([`Drivers`]), each
+//! from the handles it uses and never from the node, so that each can be started alone; serving
+//! the node and starting them is [`crate::startup`]'s business.
 //!
 //! What is not configuration but a choice of the program that builds the node — its clock, its
 //! randomness, whether blocking work runs on threads, how it reaches its peers — comes in
@@ -23,16 +25,16 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use passcom_core::{Airline, AirlineId, FlightId};
 use tokio::sync::watch;
 
-use crate::accounts::{Accounts, PasswordHasher};
+use crate::accounts::{Accounts, PasswordHasher, SessionSweeper};
 use crate::api::views::Airports;
 use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy, SystemClock, SystemEntropy};
-use crate::commit::Commit;
+use crate::commit::{self, Commit};
 use crate::config::{Backend, Config, Secret};
 use crate::execution::Execution;
-use crate::network::Network;
 use crate::network::client::{PeerConnector, tcp_connector};
 use crate::network::keys::AirlineKey;
+use crate::network::{self, Network};
 use crate::sales::{Sales, SalesContext};
 use crate::schedule::Schedule;
 use crate::seed;
@@ -77,7 +79,7 @@ pub struct Node {
     /// Every airport, by code (reference data, fixed while running).
     pub airports: Arc<Airports>,
     /// Accounts and sessions.
-    pub accounts: Accounts,
+    pub accounts: Arc<Accounts>,
     /// Purchases and cancellations.
     pub sales: Sales,
     /// Its own flights, as admins change them.
@@ -96,6 +98,17 @@ pub struct Node {
     pub started_at: Timestamp,
     /// Set to ask the node to stop gracefully.
     shutdown: watch::Sender<bool>,
+}
+
+/// A node's drivers, built with it and not started yet: what [`crate::startup`] starts. Each
+/// holds what it uses, never the node.
+pub struct Drivers {
+    /// Heartbeats and replication.
+    pub network: network::Parts,
+    /// The two-phase commit.
+    pub commit: commit::Parts,
+    /// Expired sessions.
+    pub sessions: SessionSweeper,
 }
 
 /// Opens the store the configuration names.
@@ -129,8 +142,11 @@ async fn open_store(
 const ADMIN_TOKEN_FILE: &str = "admin-token";
 
 impl Node {
-    /// Builds the node `config` describes, as `options` say.
-    pub async fn open(config: Config, options: NodeOptions) -> anyhow::Result<Arc<Self>> {
+    /// Builds the node `config` describes, as `options` say, and its drivers.
+    pub async fn open(
+        config: Config,
+        options: NodeOptions,
+    ) -> anyhow::Result<(Arc<Self>, Drivers)> {
         let NodeOptions { clock, entropy, execution, connector } = options;
         let airline = config.airline()?;
         let data_dir = &config.storage.data_dir;
@@ -146,8 +162,13 @@ impl Node {
             entropy.clone(),
             execution,
         )?;
-        let accounts =
-            Accounts::new(store.clone(), clock.clone(), entropy.clone(), hasher, &config.limits);
+        let accounts = Arc::new(Accounts::new(
+            store.clone(),
+            clock.clone(),
+            entropy.clone(),
+            hasher,
+            &config.limits,
+        ));
         if config.seed.enabled {
             seed::seed(
                 store.as_ref(),
@@ -170,15 +191,37 @@ impl Node {
         let key = AirlineKey::load_or_create(&config.key_path(), entropy.as_ref())?;
         let connector =
             connector.unwrap_or_else(|| tcp_connector(config.network.request_timeout_ms));
-        let network = Arc::new(Network::new(
+        let (network, network_inbox) = Network::new(
             airline.clone(),
+            store.clone(),
             key,
             config.network.clone(),
             connector,
             clock.clone(),
             entropy.clone(),
-        )?);
-        let commit = Arc::new(Commit::new(config.commit.clone(), store.clone(), clock.clone()));
+        )?;
+        let network = Arc::new(network);
+        let (commit, commit_inbox) =
+            Commit::new(config.commit.clone(), store.clone(), clock.clone());
+        let commit = Arc::new(commit);
+        let drivers = Drivers {
+            network: network::Parts {
+                network: network.clone(),
+                inbox: network_inbox,
+                catalog: catalog.clone(),
+            },
+            commit: commit::Parts {
+                commit: commit.clone(),
+                inbox: commit_inbox,
+                network: network.clone(),
+                this: airline.id.clone(),
+                tick_interval_ms: config.network.tick_interval_ms,
+            },
+            sessions: SessionSweeper {
+                accounts: accounts.clone(),
+                interval_ms: config.limits.session_sweep_interval_ms,
+            },
+        };
         let sales_context = SalesContext {
             clock: clock.clone(),
             entropy: entropy.clone(),
@@ -187,7 +230,7 @@ impl Node {
             network: network.clone(),
             commit: commit.clone(),
         };
-        Ok(Arc::new(Self {
+        let node = Arc::new(Self {
             sales: Sales::new(store.clone(), airline.id.clone(), sales_context),
             schedule: Schedule::new(
                 store.clone(),
@@ -209,7 +252,8 @@ impl Node {
             accounts,
             admin_token,
             shutdown: watch::Sender::new(false),
-        }))
+        });
+        Ok((node, drivers))
     }
 
     /// Asks the node to stop gracefully (the console's `shutdown`).

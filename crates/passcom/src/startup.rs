@@ -21,8 +21,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::accounts::SessionSweeper;
 use crate::config::Config;
-use crate::node::{Node, NodeOptions};
+use crate::node::{Drivers, Node, NodeOptions};
+use crate::stop::stopped;
 use crate::{api, commit, console, network};
 
 /// The sockets a node serves on.
@@ -33,9 +35,11 @@ pub struct Listeners<L = TcpListener> {
     pub console: Option<TcpListener>,
 }
 
-/// Serves `node` on `listeners` until `shutdown` completes or the node asks to stop.
+/// Serves `node` on `listeners`, its `drivers` running, until `shutdown` completes or the node
+/// asks to stop.
 pub async fn serve<L>(
     node: Arc<Node>,
+    drivers: Drivers,
     listeners: Listeners<L>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()>
@@ -43,12 +47,13 @@ where
     L: Listener,
     L::Addr: Debug,
 {
-    let started = Started::start(&node).await?;
+    let started = Started::start(drivers).await?;
     serve_started(node, started, listeners, shutdown).await
 }
 
 /// The node's protocol drivers, their unfinished work restored, ready to run.
 struct Started {
+    sessions: SessionSweeper,
     network: network::Started,
     commit: commit::Started,
 }
@@ -56,10 +61,12 @@ struct Started {
 impl Started {
     /// Starts the network (so the node knows its peers before it serves) and the commit
     /// driver (so that what a crash left unfinished is finished first).
-    async fn start(node: &Arc<Node>) -> anyhow::Result<Self> {
+    async fn start(drivers: Drivers) -> anyhow::Result<Self> {
+        let Drivers { network, commit, sessions } = drivers;
         Ok(Self {
-            network: network::start(node.clone()).await?,
-            commit: commit::start(node.clone()).await?,
+            network: network::start(network).await?,
+            commit: commit::start(commit).await?,
+            sessions,
         })
     }
 }
@@ -77,7 +84,7 @@ where
 {
     let (stopping, stop) = watch::channel(false);
     let mut tasks = vec![
-        tokio::spawn(sweep_sessions(node.clone(), stop.clone())),
+        tokio::spawn(started.sessions.run(stop.clone())),
         tokio::spawn(started.network.run(stop.clone())),
         tokio::spawn(started.commit.run(stop.clone())),
     ];
@@ -109,28 +116,6 @@ where
     };
     tasks.iter().for_each(JoinHandle::abort);
     served
-}
-
-/// Deletes expired sessions every `session_sweep_interval_ms` until told to stop.
-async fn sweep_sessions(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
-    let interval = Duration::from_millis(node.config.limits.session_sweep_interval_ms.max(1));
-    let mut every = tokio::time::interval(interval);
-    loop {
-        tokio::select! {
-            biased;
-            () = stopped(&mut stop) => return,
-            _ = every.tick() => {
-                if let Err(error) = node.accounts.sweep_idle_sessions().await {
-                    tracing::warn!(%error, "could not delete expired sessions");
-                }
-            }
-        }
-    }
-}
-
-/// Completes once `stop` says to stop.
-pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|stop| *stop).await;
 }
 
 /// A node serving in the background.
@@ -182,8 +167,8 @@ pub async fn start(config: Config, options: NodeOptions) -> anyhow::Result<Runni
     };
     let address = http.local_addr()?;
     let console_address = console.as_ref().map(TcpListener::local_addr).transpose()?;
-    let node = Node::open(config, options).await?;
-    let started = Started::start(&node).await?;
+    let (node, drivers) = Node::open(config, options).await?;
+    let started = Started::start(drivers).await?;
     let (shutdown, stop) = tokio::sync::oneshot::channel();
     let server = tokio::spawn(serve_started(
         node.clone(),

@@ -46,7 +46,7 @@ mod outbox;
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -55,15 +55,16 @@ use passcom_core::commit::{
     ParticipantAction, ParticipantEvent, Prepare, Status, Timing, TxnId, Vote,
 };
 use passcom_core::{AirlineId, Booking};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use self::outbox::Outbox;
 use self::wire::{Answered, Bundle, BundleAnswer, ReleaseAnswer, StatusAnswer};
 use crate::clock::Clock;
 use crate::config::CommitConfig;
 use crate::crash;
+use crate::network::Network;
 use crate::network::client::PeerError;
-use crate::node::Node;
+use crate::stop::{Stop, stopped};
 use crate::store::{DecidedBy, Decision, Order, Release, Store, StoreResult};
 
 /// Events waiting for the driver, at most.
@@ -99,20 +100,26 @@ enum Event {
     ReleaseFailed(Release),
 }
 
-/// The commit protocol's side of a node.
+/// The commit protocol's side of a node: the handle the rest of the node uses.
 pub struct Commit {
     config: CommitConfig,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     inbox: mpsc::Sender<Event>,
-    inbox_receiver: Mutex<Option<mpsc::Receiver<Event>>>,
 }
 
+/// The receiving end of the driver's inbox: what [`Commit`]'s callers send, for [`start`].
+pub struct Inbox(mpsc::Receiver<Event>);
+
 impl Commit {
-    /// The commit side of a node, over its `store`.
-    pub fn new(config: CommitConfig, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    /// The commit side of a node, over its `store`, and the inbox its driver will read.
+    pub fn new(
+        config: CommitConfig,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> (Self, Inbox) {
         let (inbox, receiver) = mpsc::channel(INBOX_EVENTS_MAX);
-        Self { config, store, clock, inbox, inbox_receiver: Mutex::new(Some(receiver)) }
+        (Self { config, store, clock, inbox }, Inbox(receiver))
     }
 
     /// The protocol's timing.
@@ -207,33 +214,47 @@ impl Commit {
     }
 }
 
+/// What the commit driver is built from.
+pub struct Parts {
+    /// The handle it serves: its store, clock and timing, and its inbox's sending end, for the
+    /// calls and writes it spawns to report back.
+    pub commit: Arc<Commit>,
+    /// Its inbox.
+    pub inbox: Inbox,
+    /// The other airlines: their addresses and the signed client.
+    pub network: Arc<Network>,
+    /// This airline.
+    pub this: AirlineId,
+    /// How often its machines are told the time.
+    pub tick_interval_ms: u64,
+}
+
 /// The commit driver of a node, its unfinished work restored, ready to run.
-pub struct Started(Driver);
+pub struct Started {
+    driver: Driver,
+    tick_interval_ms: u64,
+}
 
 /// Reads what the store says is unfinished and restores it into the machines: the first
 /// thing a node does with the protocol after a restart.
-pub async fn start(node: Arc<Node>) -> anyhow::Result<Started> {
-    let inbox = node.commit.inbox_receiver.lock().expect("the inbox lock is never poisoned").take();
-    let inbox = inbox.ok_or_else(|| {
-        anyhow::anyhow!("the commit driver of {} was started twice", node.airline.id)
-    })?;
-    let mut driver = Driver::new(node, inbox);
+pub async fn start(parts: Parts) -> anyhow::Result<Started> {
+    let Parts { commit, inbox, network, this, tick_interval_ms } = parts;
+    let mut driver = Driver::new(commit, network, this, inbox.0);
     driver.restore().await?;
-    Ok(Started(driver))
+    Ok(Started { driver, tick_interval_ms })
 }
 
 impl Started {
     /// Runs the protocol until `stop` says to stop.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let mut driver = self.0;
-        let interval = driver.node.config.network.tick_interval_ms.max(1);
-        let mut ticker = tokio::time::interval(Duration::from_millis(interval));
+    pub async fn run(self, mut stop: Stop) {
+        let Started { mut driver, tick_interval_ms } = self;
+        let mut ticker = tokio::time::interval(Duration::from_millis(tick_interval_ms.max(1)));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 Some(event) = driver.inbox.recv() => driver.handle(event).await,
                 _ = ticker.tick() => driver.tick(),
-                () = crate::startup::stopped(&mut stop) => return,
+                () = stopped(&mut stop) => return,
             }
         }
     }
@@ -255,7 +276,9 @@ struct Retry {
 
 /// The state machines of one node and what drives them.
 struct Driver {
-    node: Arc<Node>,
+    commit: Arc<Commit>,
+    network: Arc<Network>,
+    this: AirlineId,
     inbox: mpsc::Receiver<Event>,
     timing: Timing,
     coordinator: Coordinator,
@@ -266,32 +289,39 @@ struct Driver {
 }
 
 impl Driver {
-    fn new(node: Arc<Node>, inbox: mpsc::Receiver<Event>) -> Self {
-        let timing = node.commit.config.timing();
+    fn new(
+        commit: Arc<Commit>,
+        network: Arc<Network>,
+        this: AirlineId,
+        inbox: mpsc::Receiver<Event>,
+    ) -> Self {
+        let timing = commit.config.timing();
         Self {
             coordinator: Coordinator::new(timing),
-            participant: Participant::new(node.airline.id.clone(), timing),
+            participant: Participant::new(this.clone(), timing),
             purchases: BTreeMap::new(),
-            outbox: Outbox::new(node.commit.config.peer_calls_max),
+            outbox: Outbox::new(commit.config.peer_calls_max),
             releases: BTreeMap::new(),
             timing,
             inbox,
-            node,
+            commit,
+            network,
+            this,
         }
     }
 
     fn now(&self) -> Timestamp {
-        self.node.clock.now()
+        self.commit.clock.now()
     }
 
     fn this(&self) -> &AirlineId {
-        &self.node.airline.id
+        &self.this
     }
 
     /// Feeds the machines what the store says is unfinished.
     async fn restore(&mut self) -> anyhow::Result<()> {
         let now = self.now();
-        let store = self.node.store.clone();
+        let store = self.commit.store.clone();
         for coordination in store.unfinished_coordinations().await? {
             tracing::info!(txn = %coordination.txn, decided = ?coordination.decided, "finishing a transaction begun before the restart");
             let restored = CoordinatorEvent::Restored {
@@ -435,15 +465,16 @@ impl Driver {
     /// vote or none for each prepare, an acknowledgement (recorded) or none for each decision.
     fn send_bundle(&self, participant: AirlineId, bundle: Bundle) {
         metrics::histogram!("passcom_commit_bundle_messages").record(bundle.len() as f64);
-        let node = self.node.clone();
+        let (commit, network) = (self.commit.clone(), self.network.clone());
         tokio::spawn(async move {
-            let answer = remote_bundle(&node, &participant, &bundle).await;
+            let answer = remote_bundle(&network, &participant, &bundle).await;
             if let Err(error) = &answer {
                 tracing::info!(%participant, %error, messages = bundle.len(), "a bundle got no answer");
             }
-            let (events, acknowledged) = answered(&participant, &bundle, answer, node.clock.now());
-            node.commit.send(Event::Delivered { participant: participant.clone(), events }).await;
-            record_acknowledgements(&node, participant, acknowledged).await;
+            let (events, acknowledged) =
+                answered(&participant, &bundle, answer, commit.clock.now());
+            commit.send(Event::Delivered { participant: participant.clone(), events }).await;
+            record_acknowledgements(&commit, participant, acknowledged).await;
         });
     }
 
@@ -481,14 +512,14 @@ impl Driver {
         };
         let reply = purchase.and_then(|purchase| purchase.reply);
         let tell: Vec<AirlineId> = tell.into_iter().collect();
-        let node = self.node.clone();
+        let commit = self.commit.clone();
         let timing = self.timing;
         tokio::spawn(async move {
             let mut backoff_ms = None;
             let booking = loop {
-                let at = node.clock.now();
+                let at = commit.clock.now();
                 let recorded =
-                    node.store.record_decision(txn.clone(), decision.clone(), tell.clone(), at);
+                    commit.store.record_decision(txn.clone(), decision.clone(), tell.clone(), at);
                 match recorded.await {
                     Ok(booking) => {
                         crash::point("coordinator-after-decision");
@@ -508,25 +539,22 @@ impl Driver {
                 // The customer may have stopped waiting (202 pending); the booking stands.
                 let _ = reply.send(booking);
             }
-            let now = node.clock.now();
-            node.commit
-                .send(Event::Coordinator(CoordinatorEvent::Recorded { txn, outcome, now }))
-                .await;
+            let now = commit.clock.now();
+            commit.send(Event::Coordinator(CoordinatorEvent::Recorded { txn, outcome, now })).await;
         });
     }
 
     /// Applies a decision of this airline's own to its own legs — what a restart tells it
     /// again — and reports it acknowledged.
     fn tell_self(&self, txn: TxnId, outcome: Outcome) {
-        let node = self.node.clone();
+        let (commit, this) = (self.commit.clone(), self.this.clone());
         tokio::spawn(async move {
-            let this = node.airline.id.clone();
             let by = DecidedBy::Coordinator(this.clone());
-            let applied = match node.commit.apply(txn.clone(), outcome, by).await {
-                Ok(()) => node.store.acknowledge(this.clone(), vec![txn.clone()]).await,
+            let applied = match commit.apply(txn.clone(), outcome, by).await {
+                Ok(()) => commit.store.acknowledge(this.clone(), vec![txn.clone()]).await,
                 Err(error) => Err(error),
             };
-            let now = node.clock.now();
+            let now = commit.clock.now();
             let event = match applied {
                 Ok(()) => CoordinatorEvent::Acknowledged { txn, participant: this, now },
                 Err(error) => {
@@ -534,19 +562,20 @@ impl Driver {
                     CoordinatorEvent::TellFailed { txn, participant: this, now }
                 }
             };
-            node.commit.send(Event::Coordinator(event)).await;
+            commit.send(Event::Coordinator(event)).await;
         });
     }
 
     /// Asks `airline` what it knows of `txn`, in doubt here; reports the answer.
     fn ask(&self, txn: TxnId, airline: AirlineId) {
-        let node = self.node.clone();
+        let (commit, network) = (self.commit.clone(), self.network.clone());
+        let this = self.this.clone();
         tokio::spawn(async move {
-            let status = match airline == node.airline.id {
-                true => node.commit.status(txn.clone()).await.map_err(|e| e.to_string()),
-                false => remote_status(&node, &airline, &txn).await,
+            let status = match airline == this {
+                true => commit.status(txn.clone()).await.map_err(|e| e.to_string()),
+                false => remote_status(&network, &airline, &txn).await,
             };
-            let now = node.clock.now();
+            let now = commit.clock.now();
             let event = match status {
                 Ok(status) => ParticipantEvent::Answered { txn, from: airline, status, now },
                 Err(error) => {
@@ -554,25 +583,25 @@ impl Driver {
                     ParticipantEvent::InquiryFailed { txn, from: airline, now }
                 }
             };
-            node.commit.send(Event::Participant(event)).await;
+            commit.send(Event::Participant(event)).await;
         });
     }
 
     /// Applies a decision this node learned by asking.
     fn apply_learned(&self, txn: TxnId, outcome: Outcome) {
-        let node = self.node.clone();
+        let commit = self.commit.clone();
         tokio::spawn(async move {
             tracing::info!(%txn, %outcome, "applying a decision learned by asking");
-            if let Err(error) = node.commit.apply(txn.clone(), outcome, DecidedBy::Inquiry).await {
+            if let Err(error) = commit.apply(txn.clone(), outcome, DecidedBy::Inquiry).await {
                 tracing::warn!(%txn, %error, "cannot apply a decision learned by asking");
-                node.commit.send(Event::Participant(ParticipantEvent::ApplyFailed { txn })).await;
+                commit.send(Event::Participant(ParticipantEvent::ApplyFailed { txn })).await;
             }
         });
     }
 
     /// Adds the releases the store has not seen made to those to send.
     async fn load_releases(&mut self) {
-        match self.node.store.pending_releases().await {
+        match self.commit.store.pending_releases().await {
             Ok(releases) => {
                 let now = self.now();
                 for release in releases {
@@ -613,12 +642,13 @@ impl Driver {
 
     /// Asks the owner to release the seats of a cancelled booking; records it once done.
     fn send_release(&self, release: Release) {
-        let node = self.node.clone();
+        let (commit, network) = (self.commit.clone(), self.network.clone());
         tokio::spawn(async move {
             let released = async {
-                remote_release(&node, &release.airline, &release.txn).await?;
-                let at = node.clock.now();
-                node.store
+                remote_release(&network, &release.airline, &release.txn).await?;
+                let at = commit.clock.now();
+                commit
+                    .store
                     .released(release.txn.clone(), release.airline.clone(), at)
                     .await
                     .map_err(|e| e.to_string())
@@ -630,7 +660,7 @@ impl Driver {
                     Event::ReleaseFailed(release)
                 }
             };
-            node.commit.send(event).await;
+            commit.send(event).await;
         });
     }
 }
@@ -641,38 +671,36 @@ fn millis(ms: u64) -> SignedDuration {
 
 /// `POST /peer/v1/txns` at `participant`.
 async fn remote_bundle(
-    node: &Node,
+    network: &Network,
     participant: &AirlineId,
     bundle: &Bundle,
 ) -> Result<BundleAnswer, String> {
-    let address = node
-        .network
-        .address_of(participant)
-        .ok_or_else(|| format!("{participant} is not a peer"))?;
+    let address =
+        network.address_of(participant).ok_or_else(|| format!("{participant} is not a peer"))?;
     let started = std::time::Instant::now();
-    let answer = node.network.client().post(&address, "/peer/v1/txns", bundle).await;
+    let answer = network.client().post(&address, "/peer/v1/txns", bundle).await;
     metrics::histogram!("passcom_commit_bundle_seconds").record(started.elapsed().as_secs_f64());
     answer.map_err(describe)
 }
 
 /// Records that `participant` acknowledged the decisions of `txns`, then reports each
 /// acknowledged — or, if that write fails, not told (the decision is told again).
-async fn record_acknowledgements(node: &Node, participant: AirlineId, txns: Vec<TxnId>) {
+async fn record_acknowledgements(commit: &Commit, participant: AirlineId, txns: Vec<TxnId>) {
     if txns.is_empty() {
         return;
     }
-    let recorded = node.store.acknowledge(participant.clone(), txns.clone()).await;
+    let recorded = commit.store.acknowledge(participant.clone(), txns.clone()).await;
     if let Err(error) = &recorded {
         tracing::warn!(%participant, %error, "cannot record acknowledgements; telling again later");
     }
-    let now = node.clock.now();
+    let now = commit.clock.now();
     for txn in txns {
         let participant = participant.clone();
         let event = match recorded {
             Ok(()) => CoordinatorEvent::Acknowledged { txn, participant, now },
             Err(_) => CoordinatorEvent::TellFailed { txn, participant, now },
         };
-        node.commit.send(Event::Coordinator(event)).await;
+        commit.send(Event::Coordinator(event)).await;
     }
 }
 
@@ -729,15 +757,14 @@ fn replies<T>(replies: Vec<wire::Reply<T>>) -> BTreeMap<TxnId, Answered<T>> {
 }
 
 /// `GET /peer/v1/txns/{txn}` at `airline`.
-async fn remote_status(node: &Node, airline: &AirlineId, txn: &TxnId) -> Result<Status, String> {
-    let address =
-        node.network.address_of(airline).ok_or_else(|| format!("{airline} is not a peer"))?;
-    let answer: StatusAnswer = node
-        .network
-        .client()
-        .get(&address, &format!("/peer/v1/txns/{txn}"))
-        .await
-        .map_err(describe)?;
+async fn remote_status(
+    network: &Network,
+    airline: &AirlineId,
+    txn: &TxnId,
+) -> Result<Status, String> {
+    let address = network.address_of(airline).ok_or_else(|| format!("{airline} is not a peer"))?;
+    let answer: StatusAnswer =
+        network.client().get(&address, &format!("/peer/v1/txns/{txn}")).await.map_err(describe)?;
     match answer.txn == *txn {
         true => Ok(answer.status),
         false => Err(format!("{airline} answered about {}", answer.txn)),
@@ -745,15 +772,11 @@ async fn remote_status(node: &Node, airline: &AirlineId, txn: &TxnId) -> Result<
 }
 
 /// `POST /peer/v1/txns/{txn}/release` at `owner`.
-async fn remote_release(node: &Node, owner: &AirlineId, txn: &TxnId) -> Result<(), String> {
-    let address = node.network.address_of(owner).ok_or_else(|| format!("{owner} is not a peer"))?;
+async fn remote_release(network: &Network, owner: &AirlineId, txn: &TxnId) -> Result<(), String> {
+    let address = network.address_of(owner).ok_or_else(|| format!("{owner} is not a peer"))?;
     let path = format!("/peer/v1/txns/{txn}/release");
-    let answer: ReleaseAnswer = node
-        .network
-        .client()
-        .post(&address, &path, &serde_json::json!({}))
-        .await
-        .map_err(describe)?;
+    let answer: ReleaseAnswer =
+        network.client().post(&address, &path, &serde_json::json!({})).await.map_err(describe)?;
     match answer.txn == *txn {
         true => Ok(()),
         false => Err(format!("{owner} released {}", answer.txn)),

@@ -21,7 +21,7 @@ pub mod signing;
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -30,16 +30,17 @@ use passcom_core::replication::{
     Batch, Limits, Publisher, PublisherAction, PublisherEvent, Replica, ReplicaAction, ReplicaEvent,
 };
 use passcom_core::{Airline, AirlineId};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use self::client::{PeerAddress, PeerClient, PeerConnector};
 use self::keys::{AirlineKey, PublicKey};
 use self::signing::ReplayGuard;
 use self::wire::{CatalogAnswer, Heartbeat, HeartbeatAnswer, PushAnswer};
+use crate::catalog::Catalog;
 use crate::clock::{Clock, Entropy};
 use crate::config::NetworkConfig;
-use crate::node::Node;
-use crate::store::{PeerRecord, StoreError};
+use crate::stop::{Stop, stopped};
+use crate::store::{PeerRecord, Store, StoreError};
 
 /// Events waiting for the driver, at most.
 const INBOX_EVENTS_MAX: usize = 4096;
@@ -96,9 +97,10 @@ enum Event {
     Pushed { owner: AirlineId, batch: Batch, reply: oneshot::Sender<Result<u64, StoreError>> },
 }
 
-/// The network side of a node.
+/// The network side of a node: the handle the rest of the node uses.
 pub struct Network {
     this: Airline,
+    store: Arc<dyn Store>,
     key: Arc<AirlineKey>,
     pub(crate) config: NetworkConfig,
     client: PeerClient,
@@ -108,20 +110,23 @@ pub struct Network {
     keys: RwLock<BTreeMap<AirlineId, PublicKey>>,
     view: RwLock<BTreeMap<AirlineId, PeerView>>,
     inbox: mpsc::Sender<Event>,
-    inbox_receiver: Mutex<Option<mpsc::Receiver<Event>>>,
 }
 
+/// The receiving end of the driver's inbox: what [`Network`]'s callers send, for [`start`].
+pub struct Inbox(mpsc::Receiver<Event>);
+
 impl Network {
-    /// The network side of airline `this`, signing with `key`, reaching peers through
-    /// `connector`.
+    /// The network side of airline `this`, over its `store`, signing with `key`, reaching peers
+    /// through `connector`; and the inbox its driver will read.
     pub fn new(
         this: Airline,
+        store: Arc<dyn Store>,
         key: AirlineKey,
         config: NetworkConfig,
         connector: PeerConnector,
         clock: Arc<dyn Clock>,
         entropy: Arc<dyn Entropy>,
-    ) -> anyhow::Result<Self> {
+    ) -> anyhow::Result<(Self, Inbox)> {
         let key = Arc::new(key);
         let mut keys = BTreeMap::new();
         for peer in &config.peers {
@@ -140,9 +145,10 @@ impl Network {
             config.request_timeout_ms,
         );
         let (inbox, receiver) = mpsc::channel(INBOX_EVENTS_MAX);
-        Ok(Self {
+        let network = Self {
             guard: ReplayGuard::new(config.clock_skew_ms_max, clock.now()),
             this,
+            store,
             key,
             config,
             client,
@@ -150,8 +156,8 @@ impl Network {
             keys: RwLock::new(keys),
             view: RwLock::new(BTreeMap::new()),
             inbox,
-            inbox_receiver: Mutex::new(Some(receiver)),
-        })
+        };
+        Ok((network, Inbox(receiver)))
     }
 
     /// This airline's public key, for peers to pin.
@@ -204,7 +210,6 @@ impl Network {
     /// Adds `airline` at `url` as a peer (or moves it), pinning `key` if given; persisted.
     pub async fn add_peer(
         &self,
-        node: &Node,
         airline: AirlineId,
         url: String,
         key: Option<String>,
@@ -227,18 +232,18 @@ impl Network {
             public_key: Some(key.to_string()),
             removed: false,
         };
-        node.store.put_peer(record, self.clock.now()).await?;
+        self.store.put_peer(record, self.clock.now()).await?;
         self.keys.write().expect("the keys lock is never poisoned").insert(airline.clone(), key);
         self.send(Event::Join { peer: airline, url }).await;
         Ok(())
     }
 
     /// Removes `airline` from the peers; persisted. Whether it was one.
-    pub async fn remove_peer(&self, node: &Node, airline: AirlineId) -> Result<bool, NetworkError> {
+    pub async fn remove_peer(&self, airline: AirlineId) -> Result<bool, NetworkError> {
         let Some(peer) = self.read_view().get(&airline).cloned() else { return Ok(false) };
         let record =
             PeerRecord { airline: airline.clone(), url: peer.url, public_key: None, removed: true };
-        node.store.put_peer(record, self.clock.now()).await?;
+        self.store.put_peer(record, self.clock.now()).await?;
         self.send(Event::Leave { peer: airline }).await;
         Ok(true)
     }
@@ -281,34 +286,42 @@ fn check_url(url: &str) -> Result<(), NetworkError> {
     Ok(())
 }
 
+/// What the network driver is built from.
+pub struct Parts {
+    /// The handle it serves: this airline, its store, clock, keys and signed client, the view
+    /// it publishes, and its inbox's sending end, for the calls it spawns to report back.
+    pub network: Arc<Network>,
+    /// Its inbox.
+    pub inbox: Inbox,
+    /// The catalog it puts replicated flights (and this airline's own, from its log) in.
+    pub catalog: Arc<Catalog>,
+}
+
 /// The network of a node, its peers joined, ready to run.
 pub struct Started(Driver);
 
-/// Joins the peers of `node` (from configuration and from earlier `addconn`s) and publishes
-/// them, so that the node knows its peers from the moment it serves; [`Started::run`] then runs
-/// the protocols.
-pub async fn start(node: Arc<Node>) -> anyhow::Result<Started> {
-    let inbox =
-        node.network.inbox_receiver.lock().expect("the inbox lock is never poisoned").take();
-    let inbox = inbox
-        .ok_or_else(|| anyhow::anyhow!("the network of {} was started twice", node.airline.id))?;
-    Ok(Started(Driver::start(node, inbox).await?))
+/// Joins the peers of the network (from configuration and from earlier `addconn`s) and
+/// publishes them, so that the node knows its peers from the moment it serves;
+/// [`Started::run`] then runs the protocols.
+pub async fn start(parts: Parts) -> anyhow::Result<Started> {
+    let Parts { network, inbox, catalog } = parts;
+    Ok(Started(Driver::start(network, catalog, inbox.0).await?))
 }
 
 impl Started {
     /// Runs the network until `stop` says to stop.
-    pub async fn run(self, stop: watch::Receiver<bool>) {
+    pub async fn run(self, stop: Stop) {
         run(self.0, stop).await;
     }
 }
 
-async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
-    let node = driver.node.clone();
-    let config = node.network.config.clone();
+async fn run(mut driver: Driver, mut stop: Stop) {
+    let network = driver.network.clone();
+    let config = network.config.clone();
     let mut ticker = tokio::time::interval(Duration::from_millis(config.tick_interval_ms.max(1)));
     let mut prune =
         tokio::time::interval(Duration::from_millis(config.log_prune_interval_ms.max(1)));
-    let mut heads = node.store.log_head_changes();
+    let mut heads = network.store.log_head_changes();
     loop {
         let push_wait = driver.push_wait();
         // Biased, so that the same events are taken in the same order (tokio otherwise starts
@@ -317,7 +330,7 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
         // period or commit, so none can starve the inbox, and a busy inbox cannot delay them.
         tokio::select! {
             biased;
-            () = crate::startup::stopped(&mut stop) => return,
+            () = stopped(&mut stop) => return,
             _ = ticker.tick() => driver.tick().await,
             Ok(()) = heads.changed() => {
                 let head = *heads.borrow_and_update();
@@ -325,7 +338,7 @@ async fn run(mut driver: Driver, mut stop: watch::Receiver<bool>) {
             }
             () = sleep_for(push_wait) => driver.push_due(),
             _ = prune.tick() => {
-                if let Err(error) = node.store.prune_log(config.log_entries_kept).await {
+                if let Err(error) = network.store.prune_log(config.log_entries_kept).await {
                     tracing::warn!(%error, "cannot prune the change log");
                 }
             }
@@ -344,7 +357,8 @@ async fn sleep_for(wait: Option<Duration>) {
 
 /// The state machines of one node and what drives them.
 struct Driver {
-    node: Arc<Node>,
+    network: Arc<Network>,
+    catalog: Arc<Catalog>,
     inbox: mpsc::Receiver<Event>,
     membership: Membership,
     replicas: BTreeMap<AirlineId, Replica>,
@@ -359,8 +373,12 @@ struct Driver {
 }
 
 impl Driver {
-    async fn start(node: Arc<Node>, inbox: mpsc::Receiver<Event>) -> Result<Self, StoreError> {
-        let config = &node.network.config;
+    async fn start(
+        network: Arc<Network>,
+        catalog: Arc<Catalog>,
+        inbox: mpsc::Receiver<Event>,
+    ) -> Result<Self, StoreError> {
+        let config = &network.config;
         let timing = Timing {
             interval_ms: config.heartbeat_interval_ms,
             timeout_ms: config.heartbeat_timeout_ms,
@@ -371,7 +389,7 @@ impl Driver {
             batch_entries_max: config.replication_batch_entries_max,
             push_interval_ms: config.replication_push_interval_ms,
         };
-        let head = node.store.log_head().await?;
+        let head = network.store.log_head().await?;
         let mut driver = Self {
             inbox,
             membership: Membership::new(timing),
@@ -382,11 +400,12 @@ impl Driver {
             limits,
             head,
             followed: head,
-            node,
+            network,
+            catalog,
         };
         driver.airlines =
-            driver.node.store.airlines().await?.into_iter().map(|a| (a.id.clone(), a)).collect();
-        let positions = driver.node.store.replica_positions().await?;
+            driver.network.store.airlines().await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let positions = driver.network.store.replica_positions().await?;
         for (owner, position) in positions {
             driver.replicas.insert(owner, Replica::new(position, limits));
         }
@@ -398,12 +417,12 @@ impl Driver {
 
     /// The peers to start with: configured ones (unless removed with `rmconn`) and added ones.
     async fn initial_peers(&self) -> Result<Vec<(AirlineId, String)>, StoreError> {
-        let stored = self.node.store.peers().await?;
+        let stored = self.network.store.peers().await?;
         let mut peers: BTreeMap<AirlineId, String> = BTreeMap::new();
-        for peer in &self.node.network.config.peers {
+        for peer in &self.network.config.peers {
             peers.insert(peer.airline.clone(), peer.url.clone());
         }
-        let mut keys = self.node.network.keys.write().expect("the keys lock is never poisoned");
+        let mut keys = self.network.keys.write().expect("the keys lock is never poisoned");
         for peer in stored {
             if peer.removed {
                 peers.remove(&peer.airline);
@@ -420,7 +439,7 @@ impl Driver {
     }
 
     fn now(&self) -> Timestamp {
-        self.node.clock.now()
+        self.network.clock.now()
     }
 
     async fn handle(&mut self, event: Event) {
@@ -563,10 +582,10 @@ impl Driver {
     /// it, the replica goes back to the position the store has.
     async fn apply(&mut self, owner: &AirlineId, batch: Batch) -> Result<(), StoreError> {
         let flights = batch.flights.clone();
-        match self.node.store.apply_replica(owner.clone(), batch, self.now()).await {
+        match self.network.store.apply_replica(owner.clone(), batch, self.now()).await {
             Ok(()) => {
                 for state in flights {
-                    self.node.catalog.put_state(state);
+                    self.catalog.put_state(state);
                 }
                 self.last_applied.insert(owner.clone(), self.now());
                 Ok(())
@@ -574,7 +593,7 @@ impl Driver {
             Err(error) => {
                 tracing::warn!(%owner, %error, "a replicated batch was refused");
                 let position =
-                    self.node.store.replica_positions().await?.get(owner).copied().unwrap_or(0);
+                    self.network.store.replica_positions().await?.get(owner).copied().unwrap_or(0);
                 self.replicas.insert(owner.clone(), Replica::new(position, self.limits));
                 Err(error)
             }
@@ -594,11 +613,11 @@ impl Driver {
             return;
         }
         let limit = self.limits.batch_entries_max;
-        match self.node.store.log_batch(self.followed, limit).await {
+        match self.network.store.log_batch(self.followed, limit).await {
             Ok(batch) => {
                 self.followed = batch.up_to;
                 for state in batch.flights {
-                    self.node.catalog.put_state(state);
+                    self.catalog.put_state(state);
                 }
             }
             Err(error) => tracing::warn!(%error, "cannot follow the change log"),
@@ -614,7 +633,7 @@ impl Driver {
         if self.airlines.get(peer) == Some(&airline) {
             return;
         }
-        match self.node.store.put_airline(airline.clone()).await {
+        match self.network.store.put_airline(airline.clone()).await {
             Ok(()) => {
                 self.airlines.insert(peer.clone(), airline);
             }
@@ -623,25 +642,24 @@ impl Driver {
     }
 
     fn send_heartbeat(&self, peer: AirlineId, url: String, number: u64) {
-        let node = self.node.clone();
+        let network = self.network.clone();
         tokio::spawn(async move {
-            let event = match heartbeat(&node, &peer, url).await {
+            let event = match heartbeat(&network, &peer, url).await {
                 Ok(answer) => Event::HeartbeatAnswered { peer, number, answer },
                 Err(error) => {
                     tracing::debug!(%peer, %error, "heartbeat failed");
                     Event::HeartbeatFailed { peer, number }
                 }
             };
-            node.network.send(event).await;
+            network.send(event).await;
         });
     }
 
     fn pull(&self, owner: AirlineId, since: u64, limit: u64) {
-        let node = self.node.clone();
+        let network = self.network.clone();
         tokio::spawn(async move {
-            let answer = match node.network.address_of(&owner) {
-                Some(address) => node
-                    .network
+            let answer = match network.address_of(&owner) {
+                Some(address) => network
                     .client
                     .get::<CatalogAnswer>(
                         &address,
@@ -658,19 +676,21 @@ impl Driver {
                     Event::PullFailed { owner, since }
                 }
             };
-            node.network.send(event).await;
+            network.send(event).await;
         });
     }
 
     fn push(&self, peer: AirlineId, after: u64, up_to: u64) {
-        let node = self.node.clone();
+        let network = self.network.clone();
         tokio::spawn(async move {
             let pushed = async {
-                let address = node.network.address_of(&peer).ok_or("not a peer")?;
-                let batch =
-                    node.store.log_batch(after, up_to - after).await.map_err(|e| e.to_string())?;
-                let answer: PushAnswer = node
-                    .network
+                let address = network.address_of(&peer).ok_or("not a peer")?;
+                let batch = network
+                    .store
+                    .log_batch(after, up_to - after)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let answer: PushAnswer = network
                     .client
                     .post(&address, "/peer/v1/catalog", &batch)
                     .await
@@ -684,7 +704,7 @@ impl Driver {
                     Event::PushFailed { peer }
                 }
             };
-            node.network.send(event).await;
+            network.send(event).await;
         });
     }
 
@@ -709,19 +729,19 @@ impl Driver {
                 (id.clone(), view)
             })
             .collect();
-        *self.node.network.view.write().expect("the view lock is never poisoned") = view;
+        *self.network.view.write().expect("the view lock is never poisoned") = view;
     }
 }
 
 /// Sends one heartbeat to `peer` at `url`.
-async fn heartbeat(node: &Node, peer: &AirlineId, url: String) -> Result<HeartbeatAnswer, String> {
-    let key = node.network.key_of(peer).ok_or_else(|| format!("no key pinned for {peer}"))?;
+async fn heartbeat(
+    network: &Network,
+    peer: &AirlineId,
+    url: String,
+) -> Result<HeartbeatAnswer, String> {
+    let key = network.key_of(peer).ok_or_else(|| format!("no key pinned for {peer}"))?;
     let address = PeerAddress { airline: peer.clone(), url, key };
-    let log_head = node.store.log_head().await.map_err(|e| e.to_string())?;
-    let heartbeat = Heartbeat { airline: node.airline.clone(), log_head };
-    node.network
-        .client
-        .post(&address, "/peer/v1/heartbeat", &heartbeat)
-        .await
-        .map_err(|e| e.to_string())
+    let log_head = network.store.log_head().await.map_err(|e| e.to_string())?;
+    let heartbeat = Heartbeat { airline: network.this.clone(), log_head };
+    network.client.post(&address, "/peer/v1/heartbeat", &heartbeat).await.map_err(|e| e.to_string())
 }

@@ -10,6 +10,7 @@ mod commands;
 mod console;
 mod containers;
 mod crashes;
+mod drivers;
 mod helpers;
 mod hosts;
 mod idempotency;

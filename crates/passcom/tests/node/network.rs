@@ -249,7 +249,7 @@ async fn peers_removed_and_added_at_runtime_stay_so_after_a_restart() {
     assert_eq!(boreal, ["boreal", "giro"]);
     let boreal_url =
         rumos.network.peers().into_iter().find(|p| p.airline.as_str() == "boreal").unwrap().url;
-    assert!(rumos.network.remove_peer(&rumos, "boreal".parse().unwrap()).await.unwrap());
+    assert!(rumos.network.remove_peer("boreal".parse().unwrap()).await.unwrap());
     drop(rumos);
 
     network.stop("rumos").await;
@@ -261,7 +261,7 @@ async fn peers_removed_and_added_at_runtime_stay_so_after_a_restart() {
     );
 
     let rumos = network.node("rumos").running.node.clone();
-    rumos.network.add_peer(&rumos, "boreal".parse().unwrap(), boreal_url, None).await.unwrap();
+    rumos.network.add_peer("boreal".parse().unwrap(), boreal_url, None).await.unwrap();
     drop(rumos);
     network.stop("rumos").await;
     network.start("rumos").await;

@@ -158,9 +158,10 @@ async fn run_node(
         connector: Some(sim_connector()),
     };
     let http = SimListener::bind(port).await?;
-    let node = Node::open(config, options).await?;
+    let (node, drivers) = Node::open(config, options).await?;
     *live.lock().expect("never poisoned") = Arc::downgrade(&node);
-    startup::serve(node, Listeners { http, console: None }, std::future::pending()).await?;
+    startup::serve(node, drivers, Listeners { http, console: None }, std::future::pending())
+        .await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 //! `crate::postgres`).
 
 mod opening;
-mod suite;
+pub(crate) mod suite;
 
 use std::sync::Arc;
 

@@ -78,12 +78,12 @@ pub fn owner() -> Airline {
     reference_airlines()[0].airline()
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     Timestamp::now()
 }
 
 /// A flight of `airline` (Rumos unless said) numbered `number`, GRU → GIG, `hours` from now.
-fn flight_of(airline: &Airline, number: u16, hours: i64, cabin: Cabin) -> Flight {
+pub(crate) fn flight_of(airline: &Airline, number: u16, hours: i64, cabin: Cabin) -> Flight {
     let departure = now() + SignedDuration::from_hours(hours);
     let departure = Timestamp::from_second(departure.as_second() / 60 * 60).unwrap();
     let date =
@@ -115,7 +115,7 @@ async fn prepared(store: &(impl CatalogStore + ?Sized), flights: &[Flight]) {
     }
 }
 
-async fn customer(store: &(impl AccountStore + ?Sized), username: &str) -> CustomerId {
+pub(crate) async fn customer(store: &(impl AccountStore + ?Sized), username: &str) -> CustomerId {
     let new = NewCustomer {
         username: Username::parse(username).unwrap(),
         name: CustomerName::parse("Test Customer").unwrap(),
@@ -125,7 +125,7 @@ async fn customer(store: &(impl AccountStore + ?Sized), username: &str) -> Custo
     store.create_customer(new).await.unwrap().id
 }
 
-fn passengers(names: &[&str]) -> Vec<PassengerName> {
+pub(crate) fn passengers(names: &[&str]) -> Vec<PassengerName> {
     names.iter().map(|name| PassengerName::parse(name).unwrap()).collect()
 }
 
@@ -134,7 +134,7 @@ fn seats(raw: &[&str]) -> Option<Vec<SeatNumber>> {
 }
 
 /// An order by `customer` of `legs` (flight and optional seats) for `names`.
-fn order(
+pub(crate) fn order(
     customer: CustomerId,
     reference: &str,
     legs: Vec<(Flight, Option<Vec<SeatNumber>>)>,
@@ -165,7 +165,7 @@ fn created(purchased: Purchased) -> passcom_core::Booking {
 }
 
 /// A batch `(after, up_to]` carrying `flights`, 100 seats free each.
-fn batch(after: u64, up_to: u64, flights: &[Flight]) -> Batch {
+pub(crate) fn batch(after: u64, up_to: u64, flights: &[Flight]) -> Batch {
     let flights = flights
         .iter()
         .map(|flight| FlightState { flight: flight.clone(), seats_available: 100 })
