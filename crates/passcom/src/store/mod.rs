@@ -24,6 +24,7 @@ mod catalog;
 mod commit;
 mod network;
 pub mod postgres;
+mod rules;
 mod sales;
 pub mod sqlite;
 

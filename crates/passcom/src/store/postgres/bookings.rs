@@ -9,12 +9,11 @@ use passcom_core::{
     Money, PassengerName, SeatNumber, Segment, SegmentStatus, TicketNumber,
 };
 
-use super::codec::{
-    get, instant, instant_at, internal, is_unique_violation, parsed, stored_instant,
-};
+use super::codec::{get, instant, instant_at, internal, is_unique_violation, parsed};
 use super::network::log_change;
-use super::seats::{self, HoldRequest, Owner};
+use super::seats;
 use super::{Db, Failure, PgResult, commit, lock_key};
+use crate::store::rules::{HoldRequest, Owner, confirmed, segments_of, stored_instant};
 use crate::store::{CustomerId, HeldSeat, Order, Page, Purchased, StoreError, TxnId};
 
 /// Holds and sells every seat of `order` and records its booking, in one transaction.
@@ -112,56 +111,6 @@ async fn insert(db: &Db<'_>, order: &Order, held: &[HeldSeat]) -> PgResult<Booki
         append_history(db, id, entry.at, &entry.event, &entry.detail).await?;
     }
     Ok(booking)
-}
-
-/// The booking `order` makes once its seats are `held`, built here rather than read back after
-/// writing: it is exactly what [`load`] would return (instants at the stored millisecond).
-fn confirmed(order: &Order, held: &[HeldSeat]) -> PgResult<Booking> {
-    let at = stored_instant(order.at);
-    let segments = segments_of(order, held)?;
-    Ok(Booking {
-        reference: order.reference,
-        status: BookingStatus::Confirmed,
-        passengers: order.passengers.clone(),
-        total_price: segments.iter().map(|segment| segment.price).sum(),
-        segments,
-        created_at: at,
-        history: vec![HistoryEntry {
-            at,
-            event: "confirmed".into(),
-            detail: "purchased; every seat sold".into(),
-        }],
-        failure: None,
-    })
-}
-
-/// The segments of `order` once its seats are `held`: flight by flight in travel order,
-/// passenger by passenger, as booked.
-fn segments_of(order: &Order, held: &[HeldSeat]) -> PgResult<Vec<Segment>> {
-    let position = |seat: &HeldSeat| order.legs.iter().position(|leg| leg.flight.id == seat.flight);
-    let mut held: Vec<&HeldSeat> = held.iter().collect();
-    held.sort_by_key(|seat| (position(seat), seat.passenger));
-    held.into_iter()
-        .map(|seat| {
-            let leg = position(seat).map(|index| &order.legs[index]).ok_or_else(|| {
-                StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
-            })?;
-            let flight = &leg.flight;
-            Ok(Segment {
-                flight: flight.id,
-                airline: flight.airline.clone(),
-                origin: flight.origin,
-                destination: flight.destination,
-                departure: stored_instant(flight.departure),
-                arrival: stored_instant(flight.arrival),
-                passenger: seat.passenger,
-                seat: seat.seat,
-                ticket: seat.ticket,
-                price: flight.price,
-                status: SegmentStatus::Confirmed,
-            })
-        })
-        .collect()
 }
 
 /// Records the booking of a purchase across airlines, pending until its transaction is

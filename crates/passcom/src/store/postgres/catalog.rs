@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use jiff::Timestamp;
 use passcom_core::airline::parse_colour;
 use passcom_core::{
     Airline, AirlineId, Airport, AirportCode, Cabin, Designator, Flight, FlightId, FlightStatus,
@@ -13,6 +12,7 @@ use tokio_postgres::Row;
 use super::codec::{get, instant, instant_at, internal, is_unique_violation, parsed};
 use super::network::log_change;
 use super::{Db, PgResult};
+use crate::store::rules::check_version;
 use crate::store::{FlightPosition, FlightQuery, FlightRecord, Page, SeatMap, StoreError};
 
 pub(crate) async fn put_airports(db: &Db<'_>, airports: &[Airport]) -> PgResult<()> {
@@ -264,18 +264,6 @@ async fn flight_to_edit(db: &Db<'_>, id: FlightId) -> PgResult<FlightRecord> {
     existing_flight(db, id).await
 }
 
-/// Checks the optimistic lock: the flight is still at the version the caller saw.
-fn check_version(record: &FlightRecord, expected: u64) -> PgResult<()> {
-    if record.flight.version != expected {
-        return Err(StoreError::VersionMismatch {
-            flight: record.flight.id,
-            current: record.flight.version,
-        }
-        .into());
-    }
-    Ok(())
-}
-
 pub(crate) async fn update_flight(
     db: &Db<'_>,
     flight: &Flight,
@@ -320,15 +308,4 @@ pub(crate) async fn cancel_flight(
     .await?;
     log_change(db, id).await?;
     existing_flight(db, id).await
-}
-
-/// Whether `flight` can still be sold at `at`, as an error naming why not.
-pub(crate) fn check_sellable(flight: &Flight, at: Timestamp) -> PgResult<()> {
-    match flight.status {
-        FlightStatus::Cancelled => Err(StoreError::FlightCancelled(flight.id).into()),
-        FlightStatus::Scheduled if flight.departure <= at => {
-            Err(StoreError::FlightDeparted(flight.id).into())
-        }
-        FlightStatus::Scheduled => Ok(()),
-    }
 }

@@ -55,12 +55,6 @@ pub(crate) fn instant(at: Timestamp) -> Instant {
     Instant(at)
 }
 
-/// `at` as it reads back from the database: to the millisecond.
-pub(crate) fn stored_instant(at: Timestamp) -> Timestamp {
-    Timestamp::from_millisecond(at.as_millisecond())
-        .expect("an instant to the millisecond is in range")
-}
-
 /// Reads an instant column.
 pub(crate) fn instant_at(row: &Row, column: &str) -> Result<Timestamp, StoreError> {
     let at: Instant = row.try_get(column).map_err(internal)?;

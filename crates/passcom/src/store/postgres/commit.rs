@@ -15,11 +15,12 @@ use passcom_core::{
 use super::bookings;
 use super::codec::{get, instant, instant_at, parsed};
 use super::network::log_change;
-use super::seats::{self, HoldRequest, Owner};
+use super::seats;
 use super::{Db, Failure, PgResult, lock_key};
+use crate::store::rules::{self, HoldRequest, Owner, own_part};
 use crate::store::{
-    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, OrderLeg, Release, SegmentRecord,
-    StoreError, TxnId, TxnSummary,
+    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, Release, SegmentRecord, StoreError,
+    TxnId, TxnSummary,
 };
 
 /// Locks the commit protocol's transaction `txn` until this database transaction ends.
@@ -63,24 +64,6 @@ pub(crate) async fn begin(
     };
     let booking = bookings::load(db, booking).await?;
     Ok(Begun::Created { booking, vote })
-}
-
-/// The prepare this airline would send itself for its own legs of `order`.
-fn own_part(owner: &Owner, order: &Order, participants: &[AirlineId]) -> Prepare {
-    let legs = order
-        .legs
-        .iter()
-        .filter(|leg| leg.flight.airline == owner.airline)
-        .map(OrderLeg::request)
-        .collect();
-    Prepare {
-        txn: order.txn.clone(),
-        coordinator: owner.airline.clone(),
-        reference: order.reference,
-        participants: participants.to_vec(),
-        passengers: order.passengers.clone(),
-        legs,
-    }
 }
 
 /// The booking (internal id) and state of a transaction this node coordinates.
@@ -307,22 +290,10 @@ async fn hold_legs(
 /// The no-vote a failed hold becomes; a store failure stays an error, and a lost race runs
 /// the write again.
 fn refusal(failure: Failure) -> PgResult<Vote> {
-    let (reason, flight) = match failure {
-        Failure::Store(StoreError::SeatUnavailable { flight }) => {
-            (RefusalReason::SeatUnavailable, flight)
-        }
-        Failure::Store(StoreError::FlightCancelled(flight)) => {
-            (RefusalReason::FlightCancelled, flight)
-        }
-        Failure::Store(StoreError::FlightDeparted(flight)) => {
-            (RefusalReason::FlightDeparted, flight)
-        }
-        Failure::Store(StoreError::FlightNotFound(flight)) => {
-            (RefusalReason::FlightNotFound, flight)
-        }
-        other => return Err(other),
-    };
-    Ok(Vote::No { reason, flight: Some(flight) })
+    match failure {
+        Failure::Store(error) => Ok(rules::refusal(error)?),
+        Failure::Retry => Err(Failure::Retry),
+    }
 }
 
 /// This node's record of its participation in a transaction.
@@ -493,30 +464,7 @@ pub(crate) async fn in_doubt(db: &Db<'_>) -> PgResult<Vec<InDoubt>> {
 
 /// Every unfinished transaction, as coordinator and as participant, for operators.
 pub(crate) async fn summaries(db: &Db<'_>) -> PgResult<Vec<TxnSummary>> {
-    let mut summaries: Vec<TxnSummary> = unfinished(db)
-        .await?
-        .into_iter()
-        .map(|c| TxnSummary {
-            state: match c.decided {
-                None => "coordinating: undecided".to_owned(),
-                Some(outcome) => {
-                    format!("coordinating: {outcome}, waiting for {}", names(&c.waiting))
-                }
-            },
-            txn: c.txn,
-            since: c.created_at,
-        })
-        .collect();
-    summaries.extend(in_doubt(db).await?.into_iter().map(|d| TxnSummary {
-        state: format!("prepared, in doubt (coordinator {})", d.coordinator),
-        txn: d.txn,
-        since: d.prepared_at,
-    }));
-    Ok(summaries)
-}
-
-fn names(airlines: &[AirlineId]) -> String {
-    airlines.iter().map(AirlineId::as_str).collect::<Vec<_>>().join(", ")
+    Ok(rules::summaries(unfinished(db).await?, in_doubt(db).await?))
 }
 
 /// Decides a transaction in doubt here by hand, with an audit record.

@@ -79,8 +79,8 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 use self::codec::{database_failure, internal, is_retryable};
-use self::seats::Owner;
 use self::sequencer::Sequencer;
+use super::rules::Owner;
 use super::{
     AccountStore, Begun, CatalogStore, CommitStore, Coordination, Customer, CustomerId, DecidedBy,
     Decision, FlightPosition, FlightQuery, FlightRecord, InDoubt, NetworkStore, NewCustomer, Order,

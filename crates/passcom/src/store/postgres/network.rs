@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use passcom_core::replication::{Batch, FlightState};
-use passcom_core::{AirlineId, Designator, Flight, FlightId, FlightStatus};
+use passcom_core::{AirlineId, Designator, FlightId, FlightStatus};
 
 use super::bookings;
 use super::catalog::{FLIGHT_COLUMNS, flight_record_from_row};
 use super::codec::{get, instant, internal, parsed};
 use super::{Db, PgResult};
+use crate::store::rules::check_owned;
 use crate::store::{PeerRecord, StoreError};
 
 /// Records that own flight `flight` changed, for the sequencer to number once committed.
@@ -141,20 +142,6 @@ async fn designator_of(db: &Db<'_>, airline: &AirlineId) -> PgResult<Option<Desi
     let row =
         db.optional("SELECT designator FROM airlines WHERE id = $1", &[&airline.as_str()]).await?;
     Ok(row.map(|row| parsed(&row, "designator", Designator::parse)).transpose()?)
-}
-
-/// An owner publishes only its own flights, under its own designator.
-fn check_owned(flight: &Flight, owner: &AirlineId, designator: Option<Designator>) -> PgResult<()> {
-    let foreign =
-        flight.airline != *owner || designator.is_some_and(|d| flight.id.designator() != d);
-    if foreign {
-        return Err(StoreError::ForeignFlight(format!(
-            "{owner} published {} of {}",
-            flight.id, flight.airline
-        ))
-        .into());
-    }
-    Ok(())
 }
 
 /// Inserts or updates a replicated flight. The update only touches a row of the same owner, so

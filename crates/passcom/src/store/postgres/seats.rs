@@ -8,35 +8,13 @@
 //! it chose (to a buyer who named it) runs again from the start, choosing among those still
 //! free.
 
-use jiff::Timestamp;
-use passcom_core::{
-    AirlineId, BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber, TicketPrefix,
-};
+use passcom_core::{BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber};
 
-use super::catalog::{check_sellable, flight_for_sale, taken_seats};
+use super::catalog::{flight_for_sale, taken_seats};
 use super::codec::{get, is_unique_violation, parsed};
 use super::{Db, Failure, PgResult, lock_key};
+use crate::store::rules::{HoldRequest, Owner, check_sellable};
 use crate::store::{HeldSeat, StoreError, TxnId};
-
-/// The airline a store belongs to: the only flights it holds seats on, and its ticket prefix.
-#[derive(Debug, Clone)]
-pub(crate) struct Owner {
-    pub(crate) airline: AirlineId,
-    pub(crate) ticket_prefix: TicketPrefix,
-}
-
-/// What a seller asks the owner to hold on one flight.
-pub(crate) struct HoldRequest<'a> {
-    pub(crate) txn: &'a TxnId,
-    pub(crate) seller: &'a AirlineId,
-    pub(crate) flight: FlightId,
-    pub(crate) passengers: &'a [PassengerName],
-    /// One seat per passenger, or `None` to let the owner choose.
-    pub(crate) seats: Option<&'a [SeatNumber]>,
-    /// Sell the seats to this booking at once (one-phase commit) instead of holding them.
-    pub(crate) sold_to: Option<BookingReference>,
-    pub(crate) at: Timestamp,
-}
 
 /// Holds a seat per passenger on one flight, or fails without holding any.
 pub(crate) async fn hold(

@@ -7,8 +7,9 @@ use passcom_core::{
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::codec::{instant, is_unique_violation, millis, parsed, stored_instant};
+use super::codec::{instant, is_unique_violation, millis, parsed};
 use super::writer::internal;
+use crate::store::rules::{confirmed, segments_of, stored_instant};
 use crate::store::{CustomerId, HeldSeat, Order, Page, StoreError, StoreResult, TxnId};
 use passcom_core::commit::AbortCause;
 
@@ -27,56 +28,6 @@ pub(crate) fn insert(
         append_history(connection, id, entry.at, &entry.event, &entry.detail)?;
     }
     Ok(booking)
-}
-
-/// The booking `order` makes once its seats are `held`, built here rather than read back after
-/// writing: it is exactly what [`load`] would return (instants at the stored millisecond).
-fn confirmed(order: &Order, held: &[HeldSeat]) -> StoreResult<Booking> {
-    let at = stored_instant(order.at);
-    let segments = segments_of(order, held)?;
-    Ok(Booking {
-        reference: order.reference,
-        status: BookingStatus::Confirmed,
-        passengers: order.passengers.clone(),
-        total_price: segments.iter().map(|segment| segment.price).sum(),
-        segments,
-        created_at: at,
-        history: vec![HistoryEntry {
-            at,
-            event: "confirmed".into(),
-            detail: "purchased; every seat sold".into(),
-        }],
-        failure: None,
-    })
-}
-
-/// The segments of `order` once its seats are `held`: flight by flight in travel order,
-/// passenger by passenger, as booked.
-fn segments_of(order: &Order, held: &[HeldSeat]) -> StoreResult<Vec<Segment>> {
-    let position = |seat: &HeldSeat| order.legs.iter().position(|leg| leg.flight.id == seat.flight);
-    let mut held: Vec<&HeldSeat> = held.iter().collect();
-    held.sort_by_key(|seat| (position(seat), seat.passenger));
-    held.into_iter()
-        .map(|seat| {
-            let leg = position(seat).map(|index| &order.legs[index]).ok_or_else(|| {
-                StoreError::Internal(format!("held a seat on {} outside the order", seat.flight))
-            })?;
-            let flight = &leg.flight;
-            Ok(Segment {
-                flight: flight.id,
-                airline: flight.airline.clone(),
-                origin: flight.origin,
-                destination: flight.destination,
-                departure: stored_instant(flight.departure),
-                arrival: stored_instant(flight.arrival),
-                passenger: seat.passenger,
-                seat: seat.seat,
-                ticket: seat.ticket,
-                price: flight.price,
-                status: SegmentStatus::Confirmed,
-            })
-        })
-        .collect()
 }
 
 /// Records the booking of a purchase across airlines, pending until its transaction is

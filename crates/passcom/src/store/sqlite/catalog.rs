@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use jiff::Timestamp;
 use passcom_core::airline::parse_colour;
 use passcom_core::{
     Airline, AirlineId, Airport, AirportCode, Cabin, Designator, Flight, FlightId, FlightStatus,
@@ -13,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 use super::codec::{instant, is_unique_violation, millis, parsed};
 use super::network::log_change;
 use super::writer::internal;
+use crate::store::rules::check_version;
 use crate::store::{
     FlightPosition, FlightQuery, FlightRecord, Page, SeatMap, StoreError, StoreResult,
 };
@@ -253,17 +253,6 @@ pub(crate) fn existing_flight(connection: &Connection, id: FlightId) -> StoreRes
     flight(connection, id).map_err(internal)?.ok_or(StoreError::FlightNotFound(id))
 }
 
-/// Checks the optimistic lock: the flight is still at the version the caller saw.
-fn check_version(record: &FlightRecord, expected: u64) -> StoreResult<()> {
-    if record.flight.version != expected {
-        return Err(StoreError::VersionMismatch {
-            flight: record.flight.id,
-            current: record.flight.version,
-        });
-    }
-    Ok(())
-}
-
 pub(crate) fn update_flight(
     connection: &Connection,
     flight: &Flight,
@@ -312,15 +301,4 @@ pub(crate) fn cancel_flight(
         .map_err(internal)?;
     log_change(connection, id)?;
     existing_flight(connection, id)
-}
-
-/// Whether `flight` can still be sold at `at`, as an error naming why not.
-pub(crate) fn check_sellable(flight: &Flight, at: Timestamp) -> StoreResult<()> {
-    match flight.status {
-        FlightStatus::Cancelled => Err(StoreError::FlightCancelled(flight.id)),
-        FlightStatus::Scheduled if flight.departure <= at => {
-            Err(StoreError::FlightDeparted(flight.id))
-        }
-        FlightStatus::Scheduled => Ok(()),
-    }
 }

@@ -14,11 +14,6 @@ pub(crate) fn millis(at: Timestamp) -> i64 {
     at.as_millisecond()
 }
 
-/// `at` as it reads back from the database: to the millisecond.
-pub(crate) fn stored_instant(at: Timestamp) -> Timestamp {
-    Timestamp::from_millisecond(millis(at)).expect("an instant to the millisecond is in range")
-}
-
 /// Reads an instant column.
 pub(crate) fn instant(row: &Row<'_>, column: &str) -> rusqlite::Result<Timestamp> {
     let millis: i64 = row.get(column)?;

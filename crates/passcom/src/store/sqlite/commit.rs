@@ -13,11 +13,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::bookings;
 use super::codec::{instant, millis, parsed};
 use super::network::log_change;
-use super::seats::{self, HoldRequest, Owner};
+use super::seats;
 use super::writer::{in_savepoint, internal};
+use crate::store::rules::{self, HoldRequest, Owner, own_part, refusal};
 use crate::store::{
-    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, OrderLeg, Release, SegmentRecord,
-    StoreError, StoreResult, TxnId, TxnSummary,
+    Begun, Coordination, DecidedBy, Decision, InDoubt, Order, Release, SegmentRecord, StoreError,
+    StoreResult, TxnId, TxnSummary,
 };
 
 /// Begins a purchase across airlines: the pending booking and the `started` transaction with
@@ -58,24 +59,6 @@ pub(crate) fn begin(
     };
     let booking = bookings::load(connection, booking).map_err(internal)?;
     Ok(Begun::Created { booking, vote })
-}
-
-/// The prepare this airline would send itself for its own legs of `order`.
-fn own_part(owner: &Owner, order: &Order, participants: &[AirlineId]) -> Prepare {
-    let legs = order
-        .legs
-        .iter()
-        .filter(|leg| leg.flight.airline == owner.airline)
-        .map(OrderLeg::request)
-        .collect();
-    Prepare {
-        txn: order.txn.clone(),
-        coordinator: owner.airline.clone(),
-        reference: order.reference,
-        participants: participants.to_vec(),
-        passengers: order.passengers.clone(),
-        legs,
-    }
 }
 
 /// The booking (internal id) and state of a transaction this node coordinates.
@@ -298,18 +281,6 @@ pub(crate) fn prepare(
     Ok(Vote::Yes { held })
 }
 
-/// The no-vote a failed hold becomes; a store failure stays an error.
-fn refusal(error: StoreError) -> StoreResult<Vote> {
-    let (reason, flight) = match error {
-        StoreError::SeatUnavailable { flight } => (RefusalReason::SeatUnavailable, flight),
-        StoreError::FlightCancelled(flight) => (RefusalReason::FlightCancelled, flight),
-        StoreError::FlightDeparted(flight) => (RefusalReason::FlightDeparted, flight),
-        StoreError::FlightNotFound(flight) => (RefusalReason::FlightNotFound, flight),
-        other => return Err(other),
-    };
-    Ok(Vote::No { reason, flight: Some(flight) })
-}
-
 /// This node's record of its participation in a transaction.
 struct Participation {
     state: String,
@@ -478,29 +449,7 @@ pub(crate) fn in_doubt(connection: &Connection) -> StoreResult<Vec<InDoubt>> {
 
 /// Every unfinished transaction, as coordinator and as participant, for operators.
 pub(crate) fn summaries(connection: &Connection) -> StoreResult<Vec<TxnSummary>> {
-    let mut summaries: Vec<TxnSummary> = unfinished(connection)?
-        .into_iter()
-        .map(|c| TxnSummary {
-            state: match c.decided {
-                None => "coordinating: undecided".to_owned(),
-                Some(outcome) => {
-                    format!("coordinating: {outcome}, waiting for {}", names(&c.waiting))
-                }
-            },
-            txn: c.txn,
-            since: c.created_at,
-        })
-        .collect();
-    summaries.extend(in_doubt(connection)?.into_iter().map(|d| TxnSummary {
-        state: format!("prepared, in doubt (coordinator {})", d.coordinator),
-        txn: d.txn,
-        since: d.prepared_at,
-    }));
-    Ok(summaries)
-}
-
-fn names(airlines: &[AirlineId]) -> String {
-    airlines.iter().map(AirlineId::as_str).collect::<Vec<_>>().join(", ")
+    Ok(rules::summaries(unfinished(connection)?, in_doubt(connection)?))
 }
 
 /// Decides a transaction in doubt here by hand, with an audit record.

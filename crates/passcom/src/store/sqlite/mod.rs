@@ -40,8 +40,8 @@ use tokio::sync::watch;
 use self::checkpointer::Checkpointer;
 use self::commit::Announce;
 use self::readers::Readers;
-use self::seats::{HoldRequest, Owner};
 use self::writer::{AfterCommit, Disk, Writer, internal};
+use super::rules::{HoldRequest, Owner};
 use super::{
     AccountStore, Begun, CatalogStore, CommitStore, Coordination, Customer, CustomerId, DecidedBy,
     Decision, FlightPosition, FlightQuery, FlightRecord, InDoubt, NetworkStore, NewCustomer, Order,

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use passcom_core::replication::{Batch, FlightState};
-use passcom_core::{AirlineId, Designator, Flight, FlightId, FlightStatus};
+use passcom_core::{AirlineId, Designator, FlightId, FlightStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::bookings;
 use super::catalog::{FLIGHT_COLUMNS, flight_record_from_row};
 use super::codec::{millis, parsed};
 use super::writer::internal;
+use crate::store::rules::check_owned;
 use crate::store::{PeerRecord, StoreError, StoreResult};
 
 /// Records that own flight `flight` changed.
@@ -135,23 +136,6 @@ fn designator_of(connection: &Connection, airline: &AirlineId) -> StoreResult<Op
                 .optional()
         })
         .map_err(internal)
-}
-
-/// An owner publishes only its own flights, under its own designator.
-fn check_owned(
-    flight: &Flight,
-    owner: &AirlineId,
-    designator: Option<Designator>,
-) -> StoreResult<()> {
-    let foreign =
-        flight.airline != *owner || designator.is_some_and(|d| flight.id.designator() != d);
-    if foreign {
-        return Err(StoreError::ForeignFlight(format!(
-            "{owner} published {} of {}",
-            flight.id, flight.airline
-        )));
-    }
-    Ok(())
 }
 
 /// Inserts or updates a replicated flight. The update only touches a row of the same owner, so

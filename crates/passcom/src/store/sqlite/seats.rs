@@ -9,36 +9,14 @@
 //! hold and the sale are one step, and the seat row is written sold to the booking at once — the
 //! classic one-phase commit of a single-participant transaction.
 
-use jiff::Timestamp;
-use passcom_core::{
-    AirlineId, BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber, TicketPrefix,
-};
+use passcom_core::{BookingReference, FlightId, PassengerName, SeatNumber, TicketNumber};
 use rusqlite::{Connection, params};
 
-use super::catalog::{bare_flight, check_sellable, taken_seats};
+use super::catalog::{bare_flight, taken_seats};
 use super::codec::{is_unique_violation, parsed};
 use super::writer::internal;
+use crate::store::rules::{HoldRequest, Owner, check_sellable};
 use crate::store::{HeldSeat, StoreError, StoreResult, TxnId};
-
-/// The airline a store belongs to: the only flights it holds seats on, and its ticket prefix.
-#[derive(Debug, Clone)]
-pub(crate) struct Owner {
-    pub(crate) airline: AirlineId,
-    pub(crate) ticket_prefix: TicketPrefix,
-}
-
-/// What a seller asks the owner to hold on one flight.
-pub(crate) struct HoldRequest<'a> {
-    pub(crate) txn: &'a TxnId,
-    pub(crate) seller: &'a AirlineId,
-    pub(crate) flight: FlightId,
-    pub(crate) passengers: &'a [PassengerName],
-    /// One seat per passenger, or `None` to let the owner choose.
-    pub(crate) seats: Option<&'a [SeatNumber]>,
-    /// Sell the seats to this booking at once (one-phase commit) instead of holding them.
-    pub(crate) sold_to: Option<BookingReference>,
-    pub(crate) at: Timestamp,
-}
 
 /// Holds a seat per passenger on one flight, or fails without holding any.
 pub(crate) fn hold(
