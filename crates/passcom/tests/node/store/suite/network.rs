@@ -4,6 +4,10 @@
 use passcom::store::{
     AccountStore, CatalogStore, NetworkStore, PeerRecord, SalesStore, StoreError,
 };
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::future::join_all;
 use passcom_core::AirlineId;
 
 use super::*;
@@ -13,6 +17,7 @@ macro_rules! network_suite {
     ($open:ident) => {
         crate::store::suite::each_test!($open, network =>
             own_changes_are_logged_in_order,
+            a_replica_keeping_up_with_writers_at_once_misses_no_change,
             a_log_batch_covers_a_range_or_falls_back_to_a_snapshot,
             replicas_apply_batches_and_keep_their_position,
             a_replica_refuses_flights_its_owner_may_not_publish,
@@ -193,4 +198,47 @@ pub async fn peers_are_added_updated_and_removed(
     );
     store.put_peer(PeerRecord { removed: true, ..stored[0].clone() }, now()).await.unwrap();
     assert!(store.peers().await.unwrap()[0].removed);
+}
+
+/// A replica reads the change log "after N" while writers commit at once; keeping up, it must
+/// never miss a change: a number it has read past cannot commit later. (A database that hands
+/// out numbers before commit would let a later number commit first; see the PostgreSQL
+/// store's sequencer.)
+pub async fn a_replica_keeping_up_with_writers_at_once_misses_no_change(
+    store: &(impl CatalogStore + NetworkStore + ?Sized),
+) {
+    const WRITERS: u16 = 8;
+    const FLIGHTS_EACH: u16 = 20;
+    prepared(store, &[]).await;
+    let written = AtomicBool::new(false);
+    let writers = join_all((0..WRITERS).map(|writer| async move {
+        for i in 0..FLIGHTS_EACH {
+            store.create_flight(flight(1000 + writer * FLIGHTS_EACH + i, 24)).await.unwrap();
+        }
+    }));
+    let writing = async {
+        writers.await;
+        written.store(true, Ordering::SeqCst);
+    };
+    let reading = async {
+        let (mut after, mut seen) = (0, BTreeSet::new());
+        loop {
+            let last = written.load(Ordering::SeqCst);
+            let batch = store.log_batch(after, 1000).await.unwrap();
+            assert_eq!(batch.after, after, "the log kept every entry: no snapshot");
+            seen.extend(batch.flights.iter().map(|state| state.flight.id));
+            after = batch.up_to;
+            if last && after == store.log_head().await.unwrap() {
+                return seen;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    let ((), seen) = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        futures::future::join(writing, reading),
+    )
+    .await
+    .expect("the replica catches up");
+    assert_eq!(seen.len(), usize::from(WRITERS * FLIGHTS_EACH), "every change was read");
 }
