@@ -98,9 +98,24 @@ containers_debian_image() {
   docker import "$tarball" "$name" >/dev/null
 }
 
+# The certificates this machine trusts, for the stand-in images' downloads (crates, npm
+# packages): a machine that reaches the registries only through a proxy of its own trusts that
+# proxy's certificate, and so must a build on it.
+CONTAINERS_CA_BUNDLE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}"
+CONTAINERS_CA_IN_IMAGE=/etc/ssl/certs/machine-ca-bundle.crt
+
+# The Dockerfile lines that give a stand-in image this machine's certificates.
+containers_ca_lines() {
+  cat <<EOF
+COPY ca.crt $CONTAINERS_CA_IN_IMAGE
+ENV SSL_CERT_FILE=$CONTAINERS_CA_IN_IMAGE CARGO_HTTP_CAINFO=$CONTAINERS_CA_IN_IMAGE \\
+    NODE_EXTRA_CA_CERTS=$CONTAINERS_CA_IN_IMAGE
+EOF
+}
+
 # The from-source build stages' images, rust:<version>-slim-<release> and
 # node:20-<release>-slim: pulled, or made over debian:<release>-slim from this machine's own
-# toolchains, laid out as the official images lay them out.
+# toolchains (and certificates), laid out as the official images lay them out.
 containers_toolchain_images() {
   local rust node
   rust="rust:$(rustc --version | cut -d' ' -f2 | cut -d. -f1,2)-slim-$CONTAINERS_DEBIAN"
@@ -119,7 +134,9 @@ COPY toolchain /usr/local/rustup/toolchains/default
 RUN mkdir -p /usr/local/cargo/bin && for tool in cargo rustc rustdoc; do \\
       ln -s /usr/local/rustup/toolchains/default/bin/\$tool /usr/local/cargo/bin/\$tool; done
 ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:\$PATH
+$(containers_ca_lines)
 EOF
+    cp "$CONTAINERS_CA_BUNDLE" "$context/ca.crt"
     docker build --quiet -t "$rust" "$context" >/dev/null
   fi
   if ! containers_have_image "$node"; then
@@ -135,7 +152,9 @@ COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
     && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+$(containers_ca_lines)
 EOF
+    cp "$CONTAINERS_CA_BUNDLE" "$context/ca.crt"
     docker build --quiet -t "$node" "$context" >/dev/null
   fi
 }
