@@ -72,6 +72,9 @@ enum Command {
     },
     /// Prints the OpenAPI document of the customer and admin API.
     Openapi,
+    /// Runs a fault campaign against a running network: a seeded workload while a nemesis
+    /// applies faults, then a check of every invariant (see docs/architecture.md).
+    Campaign(Box<passcom_campaign::Args>),
 }
 
 /// Runs the command line; the exit code says how it went.
@@ -85,6 +88,7 @@ pub fn run() -> ExitCode {
         Command::Keygen { out, public_out, keep } => keygen(&out, public_out.as_deref(), keep),
         Command::Healthcheck { config } => block_on(healthcheck(config)),
         Command::Openapi => print_openapi(),
+        Command::Campaign(args) => block_on(passcom_campaign::main(*args)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
