@@ -8,6 +8,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use figment::Figment;
@@ -20,6 +21,7 @@ use passcom_core::reference::reference_airline;
 use passcom_core::{Airline, AirlineId, Designator, TicketPrefix};
 use serde::{Deserialize, Serialize};
 
+use crate::connections::ConnectionLimits;
 use crate::store::postgres::PostgresOptions;
 use crate::store::sqlite::{SqliteOptions, Synchronous};
 
@@ -216,6 +218,23 @@ pub struct ConsoleConfig {
     pub line_bytes_max: usize,
     /// Consoles connected at once.
     pub connections_max: usize,
+    /// Consoles connected at once from one client address.
+    pub connections_per_client_max: usize,
+    /// A connection must authenticate within this long of opening, or is closed.
+    pub auth_timeout_ms: u64,
+    /// An authenticated console that sends nothing for this long is closed.
+    pub idle_timeout_ms: u64,
+}
+
+impl ConsoleConfig {
+    /// The caps and idle timeout of the console's listener.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            total_max: self.connections_max.max(1),
+            per_client_max: self.connections_per_client_max.max(1),
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+        }
+    }
 }
 
 impl Default for ConsoleConfig {
@@ -226,6 +245,9 @@ impl Default for ConsoleConfig {
             allow_remote: false,
             line_bytes_max: 4096,
             connections_max: 16,
+            connections_per_client_max: 8,
+            auth_timeout_ms: 5000,
+            idle_timeout_ms: 30 * 60 * 1000,
         }
     }
 }
@@ -253,11 +275,38 @@ pub struct AirlineConfig {
 pub struct HttpConfig {
     /// Address of the customer, admin and peer HTTP API.
     pub listen: SocketAddr,
+    /// Connections open at once, from every client; keep it well below the process's file
+    /// limit (`ulimit -n`).
+    pub connections_max: usize,
+    /// Connections open at once from one client address (customers behind one NAT share one).
+    pub connections_per_client_max: usize,
+    /// Longest a client may take to send a request's head, counted from when the server waits
+    /// for it: also how long a kept-alive connection may wait between two requests.
+    pub header_read_timeout_ms: u64,
+    /// A connection that neither sends nor takes a byte for this long is closed.
+    pub idle_timeout_ms: u64,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 7777)) }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7777)),
+            connections_max: 8192,
+            connections_per_client_max: 512,
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The caps and idle timeout of the HTTP listener.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            total_max: self.connections_max,
+            per_client_max: self.connections_per_client_max,
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+        }
     }
 }
 

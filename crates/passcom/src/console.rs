@@ -3,7 +3,9 @@
 //! `nc 127.0.0.1 7770` or `passcom console 127.0.0.1:7770`. The node greets with a banner; every
 //! answer ends with a prompt (`rumos> `, no newline), so a client knows when an answer is
 //! complete. Nothing but `help`, `auth` and `quit` works before `auth <admin token>`; three
-//! wrong tokens close the connection. An unknown command gets a message and the connection stays
+//! wrong tokens close the connection, and so does not authenticating within
+//! `console.auth_timeout_ms` (idle connections that never authenticate would otherwise fill
+//! `connections_max` and lock the operators out). An unknown command gets a message and the connection stays
 //! open. The console listens on a loopback address unless configured otherwise
 //! (`console.allow_remote`), because the admin token travels in clear text.
 //!
@@ -28,12 +30,14 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::serve::Listener;
 use passcom_core::commit::{Outcome, TxnId};
 use passcom_core::{AirlineId, FlightId, time};
 use subtle::ConstantTimeEq;
-use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::io::{
+    AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, BufReader,
+};
+use tokio::time::{Duration, Instant};
 
 use crate::node::Node;
 use crate::store::StoreError;
@@ -57,22 +61,19 @@ commands:
   quit                                   close this connection
   shutdown                               stop the node gracefully";
 
-/// Serves the console of `node` on `listener` until the node stops.
-pub async fn serve(node: Arc<Node>, listener: TcpListener) {
-    let connections = Arc::new(Semaphore::new(node.config.console.connections_max.max(1)));
+/// What a connection over the console's caps is told before it is closed.
+pub const REFUSAL: &[u8] = b"too many consoles are open; try again later\n";
+
+/// Serves the console of `node` on `listener` until the node stops. The listener caps the
+/// consoles open at once (`console.connections_max`) and closes idle ones.
+pub async fn serve<L: Listener>(node: Arc<Node>, mut listener: L) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let Ok(permit) = connections.clone().try_acquire_owned() else {
-            let mut stream = stream;
-            let _ = stream.write_all(b"too many consoles are open; try again later\n").await;
-            continue;
-        };
+        let (stream, _) = listener.accept().await;
         let node = node.clone();
         tokio::spawn(async move {
             if let Err(error) = session(&node, stream).await {
                 tracing::debug!(%error, "console connection ended");
             }
-            drop(permit);
         });
     }
 }
@@ -83,9 +84,13 @@ enum Next {
     Close,
 }
 
-/// One console connection.
-async fn session(node: &Node, stream: TcpStream) -> std::io::Result<()> {
-    let (reader, mut writer) = stream.into_split();
+/// One console connection: it must authenticate within `console.auth_timeout_ms`.
+async fn session<S>(node: &Node, stream: S) -> std::io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let auth_deadline = Instant::now() + Duration::from_millis(node.config.console.auth_timeout_ms);
+    let (reader, mut writer) = tokio::io::split(stream);
     let mut lines = BufReader::new(reader);
     let prompt = format!("{}> ", node.airline.id);
     let banner = format!(
@@ -101,7 +106,18 @@ async fn session(node: &Node, stream: TcpStream) -> std::io::Result<()> {
     loop {
         line.clear();
         let limit = node.config.console.line_bytes_max as u64 + 1;
-        let read = (&mut lines).take(limit).read_until(b'\n', &mut line).await?;
+        let mut bounded = (&mut lines).take(limit);
+        let read = bounded.read_until(b'\n', &mut line);
+        let read = match authenticated {
+            true => read.await?,
+            false => match tokio::time::timeout_at(auth_deadline, read).await {
+                Ok(read) => read?,
+                Err(_) => {
+                    writer.write_all(b"\nerror: not authenticated in time; closing\n").await?;
+                    return Ok(());
+                }
+            },
+        };
         if read == 0 {
             return Ok(());
         }

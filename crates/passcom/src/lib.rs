@@ -5,7 +5,8 @@
 //! [`schedule`]), which reads and writes through the [`store`]. The [`network`] talks to the
 //! other airlines; the [`console`] serves the airline's operators. [`node`] builds the services
 //! from a [`config`]; [`startup`] serves a node on a listener it is given, so tests run real
-//! nodes on port 0; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
+//! nodes on port 0, on listeners [`connections`] guards against floods and [`http_server`]
+//! serves; [`cli`] is the `passcom` command line. The [`catalog`] keeps every known
 //! flight in memory. Time and randomness come from
 //! [`clock`], never from the system directly; [`execution`] says whether blocking work runs on
 //! threads (production) or inline (the deterministic simulator). [`web`] serves the customers'
@@ -18,9 +19,11 @@ pub mod cli;
 pub mod clock;
 pub mod commit;
 pub mod config;
+pub mod connections;
 pub mod console;
 pub mod crash;
 pub mod execution;
+pub mod http_server;
 pub mod network;
 pub mod node;
 pub mod sales;

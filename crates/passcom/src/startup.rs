@@ -7,7 +7,8 @@
 //! config. Shutdown comes
 //! from the caller's future or from the node itself (the console's `shutdown`): the servers stop
 //! accepting, requests in flight get up to `shutdown_grace_ms` to finish, and the background
-//! tasks — session sweeping, the network — stop with them.
+//! tasks — session sweeping, the network — stop with them. Both listeners are guarded
+//! ([`crate::connections`]): connections capped per client and in all, closed when idle.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -23,9 +24,10 @@ use tokio::task::JoinHandle;
 
 use crate::accounts::SessionSweeper;
 use crate::config::Config;
+use crate::connections::{ClientAddress, Guarded};
 use crate::node::{Drivers, Node, NodeOptions};
 use crate::stop::stopped;
-use crate::{api, commit, console, network};
+use crate::{api, commit, console, http_server, network};
 
 /// The sockets a node serves on.
 pub struct Listeners<L = TcpListener> {
@@ -45,7 +47,7 @@ pub async fn serve<L>(
 ) -> anyhow::Result<()>
 where
     L: Listener,
-    L::Addr: Debug,
+    L::Addr: ClientAddress + Debug,
 {
     let started = Started::start(drivers).await?;
     serve_started(node, started, listeners, shutdown).await
@@ -80,7 +82,7 @@ async fn serve_started<L>(
 ) -> anyhow::Result<()>
 where
     L: Listener,
-    L::Addr: Debug,
+    L::Addr: ClientAddress + Debug,
 {
     let (stopping, stop) = watch::channel(false);
     let mut tasks = vec![
@@ -89,25 +91,29 @@ where
         tokio::spawn(started.commit.run(stop.clone())),
     ];
     if let Some(listener) = listeners.console {
+        let limits = node.config.console.connection_limits();
+        let listener = Guarded::new(listener, limits, console::REFUSAL);
         tasks.push(tokio::spawn(console::serve(node.clone(), listener)));
     }
+    let http = &node.config.http;
     let grace = Duration::from_millis(node.config.limits.shutdown_grace_ms);
+    let header_read_timeout = Duration::from_millis(http.header_read_timeout_ms);
+    let listener = Guarded::new(listeners.http, http.connection_limits(), http_server::refusal());
     let mut stopping_seen = stop.clone();
     let asked = node.clone();
-    let server =
-        axum::serve(listeners.http, api::router(node)).with_graceful_shutdown(async move {
-            tokio::select! {
-                biased;
-                () = shutdown => {}
-                () = asked.shutdown_requested() => {}
-            }
-            let _ = stopping.send(true);
-        });
+    let server = http_server::serve(listener, api::router(node), header_read_timeout, async move {
+        tokio::select! {
+            biased;
+            () = shutdown => {}
+            () = asked.shutdown_requested() => {}
+        }
+        let _ = stopping.send(true);
+    });
     // Biased select!s here and below: the same order every time, for the simulator (see
     // `network::run`).
     let served = tokio::select! {
         biased;
-        served = server => served.context("the HTTP server failed"),
+        () = server => Ok(()),
         // Once shutdown begins, requests in flight get `grace` to finish.
         () = async { stopped(&mut stopping_seen).await; tokio::time::sleep(grace).await } => {
             tracing::warn!("requests still in flight after the shutdown grace period were dropped");

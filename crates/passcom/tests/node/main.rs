@@ -12,6 +12,7 @@ mod containers;
 mod crashes;
 mod drivers;
 mod helpers;
+mod hostile;
 mod hosts;
 mod idempotency;
 mod last_seat;

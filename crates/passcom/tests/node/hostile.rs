@@ -1,0 +1,157 @@
+//! Hostile clients, as an attacker would be, against a real node on loopback: connection
+//! floods, half-sent requests, clients that stop reading, consoles that never authenticate.
+//! Every test is bounded: a few dozen sockets, limits shrunk to fractions of a second, and a
+//! timeout on every wait.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpSocket, TcpStream};
+
+use crate::helpers::{ADMIN_TOKEN, spawn_node_with};
+
+/// Longest any one wait of these tests.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// A connection to `address` from the loopback address `from` (all of 127/8 is loopback).
+async fn connect_from(from: &str, address: SocketAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    socket.connect(address).await.unwrap()
+}
+
+/// Everything the node sends until it closes the connection, or `None` if it has not closed
+/// it within [`WAIT`].
+async fn until_closed(stream: &mut TcpStream) -> Option<String> {
+    let mut received = Vec::new();
+    match tokio::time::timeout(WAIT, stream.read_to_end(&mut received)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&received).into_owned()),
+        Err(_) => None,
+    }
+}
+
+/// The status line of the answer to `GET /healthz` on `stream`.
+async fn healthz(stream: &mut TcpStream) -> String {
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nhost: node\r\n\r\n").await.unwrap();
+    let mut answer = vec![0; 1024];
+    let read = tokio::time::timeout(WAIT, stream.read(&mut answer)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&answer[..read]).lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_flood_of_idle_connections_from_one_host_leaves_the_node_serving_others() {
+    let node = spawn_node_with("rumos", |config| {
+        config.http.connections_per_client_max = 16;
+    })
+    .await;
+    let address = node.running.address;
+    let mut flood = Vec::new();
+    for _ in 0..16 {
+        flood.push(connect_from("127.0.0.7", address).await);
+    }
+    // One over the share: told why, and closed at once.
+    let mut over = connect_from("127.0.0.7", address).await;
+    let refusal = until_closed(&mut over).await.expect("a connection over the cap is closed");
+    assert!(refusal.starts_with("HTTP/1.1 503"), "{refusal}");
+    assert!(refusal.contains("too_many_connections"), "{refusal}");
+    // Another host is served meanwhile.
+    let mut customer = connect_from("127.0.0.8", address).await;
+    assert_eq!(healthz(&mut customer).await, "HTTP/1.1 200 OK");
+    // The flooding host gets its share back as its connections close.
+    flood.truncate(15);
+    let mut again = None;
+    for _ in 0..50 {
+        let mut stream = connect_from("127.0.0.7", address).await;
+        if healthz(&mut stream).await == "HTTP/1.1 200 OK" {
+            again = Some(stream);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "a closed connection's place is given back");
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn a_half_sent_request_head_is_cut_off_at_the_header_read_timeout() {
+    let node = spawn_node_with("rumos", |config| {
+        config.http.header_read_timeout_ms = 300;
+    })
+    .await;
+    let mut slow = TcpStream::connect(node.running.address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: node\r\nx-slow: ").await.unwrap();
+    assert!(until_closed(&mut slow).await.is_some(), "the half-sent request is closed");
+    // An idle kept-alive connection too: the same timer runs between requests.
+    let mut idle = TcpStream::connect(node.running.address).await.unwrap();
+    assert_eq!(healthz(&mut idle).await, "HTTP/1.1 200 OK");
+    assert!(until_closed(&mut idle).await.is_some(), "the idle connection is closed");
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_that_stops_coming_is_cut_off_at_the_idle_timeout() {
+    let node = spawn_node_with("rumos", |config| {
+        config.http.idle_timeout_ms = 300;
+        // Without the idle timeout, only the request's time budget would end it.
+        config.limits.request_timeout_ms = 60_000;
+    })
+    .await;
+    let mut stalled = TcpStream::connect(node.running.address).await.unwrap();
+    let head = "POST /api/v1/auth/login HTTP/1.1\r\nhost: node\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"user";
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let answer = until_closed(&mut stalled).await.expect("the stalled request is ended");
+    assert!(!answer.starts_with("HTTP/1.1 5"), "no server error for a stalled body: {answer}");
+    node.stop().await;
+}
+
+/// Opens a console and reads its banner.
+async fn open_console(address: SocketAddr) -> (TcpStream, String) {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let banner = up_to_prompt(&mut stream).await;
+    (stream, banner)
+}
+
+/// What the console sends up to its next prompt, or until it closes the connection.
+async fn up_to_prompt(stream: &mut TcpStream) -> String {
+    let mut received = Vec::new();
+    let mut byte = [0; 1];
+    while !received.ends_with(b"> ") {
+        let read = tokio::time::timeout(WAIT, stream.read(&mut byte)).await.unwrap().unwrap();
+        if read == 0 {
+            break;
+        }
+        received.push(byte[0]);
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test]
+async fn consoles_that_never_authenticate_are_closed_and_do_not_lock_the_operator_out() {
+    let node = spawn_node_with("rumos", |config| {
+        config.console.connections_max = 4;
+        config.console.connections_per_client_max = 4;
+        config.console.auth_timeout_ms = 500;
+    })
+    .await;
+    let address = node.running.console_address.unwrap();
+    let mut squatters = Vec::new();
+    for _ in 0..4 {
+        squatters.push(open_console(address).await.0);
+    }
+    let (_, refused) = open_console(address).await;
+    assert!(refused.contains("too many consoles are open"), "{refused}");
+    for squatter in &mut squatters {
+        let last_words = until_closed(squatter).await.expect("an unauthenticated console closes");
+        assert!(last_words.contains("not authenticated in time"), "{last_words}");
+    }
+    let (mut operator, banner) = open_console(address).await;
+    assert!(banner.contains("Authenticate first"), "{banner}");
+    operator.write_all(format!("auth {ADMIN_TOKEN}\n").as_bytes()).await.unwrap();
+    assert!(up_to_prompt(&mut operator).await.contains("ok: authenticated"));
+    // Authenticated, the operator is not held to the deadline.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    operator.write_all(b"help\n").await.unwrap();
+    assert!(up_to_prompt(&mut operator).await.contains("commands:"));
+    node.stop().await;
+}
