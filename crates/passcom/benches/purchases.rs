@@ -98,7 +98,13 @@ async fn flights(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<Stri
 
 /// The node's write-batch histogram: (sum, count).
 async fn write_batches(client: &reqwest::Client, url: &str) -> anyhow::Result<(f64, f64)> {
-    let text = client.get(format!("{url}/metrics")).send().await?.text().await?;
+    let text = client
+        .get(format!("{url}/metrics"))
+        .bearer_auth(common::ADMIN_TOKEN)
+        .send()
+        .await?
+        .text()
+        .await?;
     let value = |name: &str| {
         text.lines()
             .find_map(|line| line.strip_prefix(name))

@@ -456,6 +456,16 @@ pub struct Limits {
     pub password_hashes_concurrent_max: usize,
     /// How long a graceful shutdown waits for requests in flight.
     pub shutdown_grace_ms: u64,
+    /// Failed logins naming one account per throttle window, then 429 until the window ends.
+    pub login_failures_per_account_max: u32,
+    /// Failed logins from one client address per throttle window, then 429.
+    pub login_failures_per_client_max: u32,
+    /// Registrations from one client address per throttle window, then 429.
+    pub registrations_per_client_max: u32,
+    /// The window the login and registration throttles count over.
+    pub throttle_window_ms: u64,
+    /// Accounts and addresses each throttle keeps counts for at once.
+    pub throttle_entries_max: usize,
 }
 
 impl Default for Limits {
@@ -479,6 +489,11 @@ impl Default for Limits {
             checkpoint_interval_ms: 100,
             password_hashes_concurrent_max: 2,
             shutdown_grace_ms: 10_000,
+            login_failures_per_account_max: 10,
+            login_failures_per_client_max: 50,
+            registrations_per_client_max: 30,
+            throttle_window_ms: 15 * 60 * 1000,
+            throttle_entries_max: 100_000,
         }
     }
 }

@@ -32,4 +32,5 @@ pub mod seed;
 pub mod startup;
 pub mod stop;
 pub mod store;
+pub mod throttle;
 pub mod web;

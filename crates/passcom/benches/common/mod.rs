@@ -49,13 +49,14 @@ pub const ADMIN_TOKEN: &str = "benchmark-admin-token";
 
 /// The configuration of a benchmark node of `airline` in `dir`: `days` of schedule, fsync on,
 /// cheap password hashing (accounts are not what is measured), room for a thousand buyers'
-/// connections from loopback, and `more` TOML after.
+/// connections and registrations from loopback, and `more` TOML after.
 pub fn write_config(dir: &Path, airline: &str, listen: &str, days: u32, more: &str) -> PathBuf {
     let config = dir.join(format!("{airline}.toml"));
     let text = format!(
         "[airline]\nid = \"{airline}\"\n[http]\nlisten = \"{listen}\"\nconnections_per_client_max = 4096\n[console]\nenabled = false\n\
          [storage]\ndata_dir = \"{}\"\n[admin]\ntoken = \"{ADMIN_TOKEN}\"\n\
-         [seed]\ndays = {days}\noriginal_users = false\n[passwords]\nmemory_kib = 64\niterations = 1\n{more}",
+         [seed]\ndays = {days}\noriginal_users = false\n[passwords]\nmemory_kib = 64\niterations = 1\n\
+         [limits]\nregistrations_per_client_max = 100000\n{more}",
         dir.join(airline).display()
     );
     std::fs::write(&config, text).expect("the scratch directory is writable");

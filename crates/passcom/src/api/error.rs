@@ -28,6 +28,8 @@ pub struct ApiError {
     code: Cow<'static, str>,
     message: String,
     details: Map<String, Value>,
+    /// Seconds to send as `Retry-After`, if any.
+    retry_after_s: Option<u64>,
 }
 
 /// The body of every error answer.
@@ -66,7 +68,25 @@ impl ApiError {
         code: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
     ) -> Self {
-        Self { status, code: code.into(), message: message.into(), details: Map::new() }
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            details: Map::new(),
+            retry_after_s: None,
+        }
+    }
+
+    /// 429 `too_many_attempts`: try again after `wait` (sent as `Retry-After`, whole seconds).
+    pub fn too_many_attempts(what: &str, wait: std::time::Duration) -> Self {
+        let seconds = wait.as_millis().div_ceil(1000) as u64;
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many {what}; try again in {seconds} s"),
+        );
+        error.retry_after_s = Some(seconds);
+        error
     }
 
     /// Adds a detail (`flight`, `airline`, `field`, `current_version`).
@@ -139,7 +159,11 @@ impl IntoResponse for ApiError {
         error.insert("message".into(), Value::from(self.message));
         error.extend(self.details);
         let body = serde_json::json!({ "error": error });
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_s {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -250,6 +250,7 @@ impl PeerClient {
         self.entropy.fill(&mut nonce);
         let nonce = hex::encode(nonce);
         let timestamp_ms = self.clock.now().as_millisecond();
+        let body_sha256 = signing::body_sha256(&body);
         let message = SignedRequest {
             method: method.as_str(),
             path_and_query,
@@ -259,7 +260,7 @@ impl PeerClient {
             nonce: &nonce,
             body: &body,
         }
-        .message();
+        .message_over(&body_sha256);
         let header = |value: &str| {
             HeaderValue::from_str(value).map_err(|error| PeerError::BadAnswer(error.to_string()))
         };
@@ -271,6 +272,7 @@ impl PeerClient {
             .header(signing::TIMESTAMP, header(&timestamp_ms.to_string())?)
             .header(signing::NONCE, header(&nonce)?)
             .header(signing::SIGNATURE, header(&self.key.sign(&message))?)
+            .header(signing::BODY_SHA256, header(&body_sha256)?)
             .body(Full::new(body))
             .map_err(|error| PeerError::BadAnswer(error.to_string()))
     }

@@ -155,3 +155,108 @@ async fn consoles_that_never_authenticate_are_closed_and_do_not_lock_the_operato
     assert!(up_to_prompt(&mut operator).await.contains("commands:"));
     node.stop().await;
 }
+
+#[tokio::test]
+async fn an_unsigned_bulk_peer_request_is_refused_before_its_body_is_read() {
+    let node = spawn_node_with("rumos", |_| {}).await;
+    let forged = "x-passcom-airline: giro\r\nx-passcom-timestamp: 0\r\nx-passcom-nonce: 00\r\n\
+                  x-passcom-signature: AAAA\r\nx-passcom-body-sha256: 00\r\n";
+    for headers in ["", forged] {
+        let mut bulk = TcpStream::connect(node.running.address).await.unwrap();
+        // 60 MB announced, 64 KiB sent: the answer must not wait for the rest.
+        let head = format!(
+            "POST /peer/v1/heartbeat HTTP/1.1\r\nhost: node\r\ncontent-type: application/json\r\n\
+             {headers}content-length: 60000000\r\n\r\n"
+        );
+        bulk.write_all(head.as_bytes()).await.unwrap();
+        bulk.write_all(&[b' '; 64 * 1024]).await.unwrap();
+        let mut answer = vec![0; 4096];
+        let read = tokio::time::timeout(WAIT, bulk.read(&mut answer))
+            .await
+            .expect("refused without waiting for the body")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn invented_methods_and_paths_do_not_grow_the_metrics_and_only_the_admin_reads_them() {
+    let node = spawn_node_with("rumos", |_| {}).await;
+    for i in 0..40 {
+        let method = reqwest::Method::from_bytes(format!("BOMB{i}").as_bytes()).unwrap();
+        let path = format!("/nothing/here/{i}");
+        node.client.request(method.clone(), node.url(&path)).send().await.unwrap();
+        node.client.request(method, node.url("/api/v1/airports")).send().await.unwrap();
+    }
+    let outsider = node.get("/metrics", None).await;
+    assert_eq!(outsider.status, reqwest::StatusCode::UNAUTHORIZED);
+    let metrics = node.client.get(node.url("/metrics")).bearer_auth(ADMIN_TOKEN).send().await;
+    let text = metrics.unwrap().text().await.unwrap();
+    assert!(!text.contains("BOMB") && !text.contains("/nothing/here"), "{text}");
+    let series = text.lines().filter(|line| line.starts_with("passcom_http_requests_total{"));
+    let invented: Vec<&str> = series.filter(|line| line.contains("method=\"other\"")).collect();
+    assert!(
+        (1..=4).contains(&invented.len()),
+        "80 invented requests fall into a few series: {invented:?}"
+    );
+    node.stop().await;
+}
+
+/// An HTTP client whose connections come from the loopback address `from`.
+fn client_from(from: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(from.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn password_guessing_and_mass_registration_are_throttled_per_account_and_address() {
+    let node = spawn_node_with("rumos", |config| {
+        config.limits.login_failures_per_account_max = 3;
+        config.limits.login_failures_per_client_max = 5;
+        config.limits.registrations_per_client_max = 3;
+        config.limits.throttle_window_ms = 60_000;
+    })
+    .await;
+    let login = |client: &reqwest::Client, username: &str, password: &str| {
+        let request = client
+            .post(node.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password}));
+        async move { crate::helpers::answer(request.send().await.unwrap()).await }
+    };
+    node.customer("vitima").await;
+    let (guesser, other_guesser) = (client_from("127.0.0.11"), client_from("127.0.0.12"));
+    for guess in 0..3 {
+        let refused = login(&guesser, "vitima", &format!("guess-{guess}")).await;
+        assert_eq!(refused.code(), "invalid_credentials");
+    }
+    // The account has used up its share, from any address, right password or not.
+    let held = login(&other_guesser, "VITIMA", "password-of-vitima").await;
+    assert_eq!((held.status.as_u16(), held.code()), (429, "too_many_attempts"), "{held:?}");
+    let retry_after: u64 = held.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
+    // One address guessing across accounts is held too; another address is not.
+    for guess in 0..2 {
+        assert_eq!(login(&guesser, &format!("ninguem{guess}"), "x").await.status.as_u16(), 401);
+    }
+    assert_eq!(login(&guesser, "outra", "x").await.status.as_u16(), 429);
+    assert_eq!(login(&other_guesser, "outra", "x").await.status.as_u16(), 401);
+    // Once the window has passed, the owner logs in.
+    node.advance(jiff::SignedDuration::from_secs(61));
+    assert_eq!(login(&other_guesser, "vitima", "password-of-vitima").await.status.as_u16(), 200);
+
+    let registrar = client_from("127.0.0.13");
+    let register = |i: u32| {
+        let body = serde_json::json!({"username": format!("massa{i}"), "password": "password-123", "name": "Massa"});
+        let request = registrar.post(node.url("/api/v1/auth/register")).json(&body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for i in 0..3 {
+        assert_eq!(register(i).await, 201);
+    }
+    assert_eq!(register(3).await, 429, "registrations from one address are throttled");
+    node.stop().await;
+}

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::spawn_node;
+use crate::helpers::{ADMIN_TOKEN, spawn_node};
 
 #[tokio::test]
 async fn healthz_answers() {
@@ -15,7 +15,8 @@ async fn healthz_answers() {
 async fn metrics_count_requests_in_prometheus_format() {
     let node = spawn_node("rumos").await;
     node.get("/api/v1/airports", None).await;
-    let metrics = node.client.get(node.url("/metrics")).send().await.unwrap();
+    let metrics =
+        node.client.get(node.url("/metrics")).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(metrics.status(), StatusCode::OK);
     let text = metrics.text().await.unwrap();
     assert!(text.contains("passcom_http_requests_total"), "{text}");

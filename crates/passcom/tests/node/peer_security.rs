@@ -36,6 +36,7 @@ async fn send(node: &TestNode, method: &str, path: &str, forgery: &Forgery<'_>) 
         body: forgery.signed_body,
     }
     .message();
+    let signed_sha256 = signing::body_sha256(forgery.signed_body);
     let request = node
         .client
         .request(method.parse().unwrap(), node.url(path))
@@ -44,6 +45,7 @@ async fn send(node: &TestNode, method: &str, path: &str, forgery: &Forgery<'_>) 
         .header(signing::TIMESTAMP, forgery.timestamp_ms.to_string())
         .header(signing::NONCE, &forgery.nonce)
         .header(signing::SIGNATURE, forgery.key.sign(&message))
+        .header(signing::BODY_SHA256, signed_sha256)
         .body(forgery.sent_body.to_vec());
     answer(request.send().await.unwrap()).await
 }

@@ -1,7 +1,9 @@
 //! `/auth/*` and `/me`: accounts and sessions.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use passcom_core::{CustomerName, Password, Username};
@@ -11,7 +13,16 @@ use utoipa::ToSchema;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{BearerToken, CurrentSession, Json};
 use crate::api::views::{CustomerView, LoginView, MeView};
+use crate::accounts::AccountError;
+use crate::http_server::Client;
 use crate::node::Node;
+use crate::throttle::Throttles;
+
+/// The address a request came from; unspecified when it was not served by
+/// [`crate::http_server`] (a router called directly), which then shares one count.
+fn client_ip(client: Option<Extension<Client>>) -> IpAddr {
+    client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(Client(ip))| ip)
+}
 
 /// A new account.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,12 +53,21 @@ pub struct LoginBody {
     responses(
         (status = 201, description = "Account created", body = CustomerView),
         (status = 409, description = "`username_taken`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: too many registrations from this address; `Retry-After` says when to try again", body = ErrorBody),
         (status = 422, description = "`invalid_username`, `invalid_password`, `invalid_name`, `invalid_body`", body = ErrorBody),
     ))]
 pub async fn register(
     State(node): State<Arc<Node>>,
+    Extension(throttles): Extension<Arc<Throttles>>,
+    client: Option<Extension<Client>>,
     Json(body): Json<RegisterBody>,
 ) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
+    let (client, now) = (client_ip(client), node.clock.now());
+    let registrations = &throttles.registrations_by_client;
+    if let Some(wait) = registrations.wait(&client, now) {
+        return Err(ApiError::too_many_attempts("registrations from this address", wait));
+    }
+    registrations.count(&client, now);
     let username =
         Username::parse(&body.username).map_err(|e| ApiError::invalid_field("username", e))?;
     let password =
@@ -62,12 +82,26 @@ pub async fn register(
     responses(
         (status = 200, description = "Logged in", body = LoginView),
         (status = 401, description = "`invalid_credentials`, the same for an unknown user and a wrong password", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: too many failed logins for this account or from this address; `Retry-After` says when to try again", body = ErrorBody),
     ))]
 pub async fn login(
     State(node): State<Arc<Node>>,
+    Extension(throttles): Extension<Arc<Throttles>>,
+    client: Option<Extension<Client>>,
     Json(body): Json<LoginBody>,
 ) -> Result<Json<LoginView>, ApiError> {
-    let session = node.accounts.login(&body.username, &body.password).await?;
+    let (client, now) = (client_ip(client), node.clock.now());
+    if let Some(wait) = throttles.login_wait(&body.username, client, now) {
+        return Err(ApiError::too_many_attempts("failed logins", wait));
+    }
+    let session = match node.accounts.login(&body.username, &body.password).await {
+        Ok(session) => session,
+        Err(AccountError::InvalidCredentials) => {
+            throttles.login_failed(&body.username, client, now);
+            return Err(AccountError::InvalidCredentials.into());
+        }
+        Err(error) => return Err(error.into()),
+    };
     Ok(Json(LoginView {
         token: session.token,
         token_type: "Bearer".into(),

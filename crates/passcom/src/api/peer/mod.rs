@@ -1,7 +1,8 @@
 //! The peer API, `/peer/v1`: what airlines ask of each other.
 //!
 //! Every request is checked before any handler runs ([`authenticate`]): signed by a peer whose
-//! key is pinned, recent, not seen before (see [`crate::network::signing`]). A refused request gets 401
+//! key is pinned, recent, not seen before (see [`crate::network::signing`]), all before its body
+//! is read. A refused request gets 401
 //! with a stable code and changes nothing. Every answer, refusals included, is signed.
 //!
 //! | call | what |
@@ -52,43 +53,52 @@ pub fn routes(node: Arc<Node>) -> Router<Arc<Node>> {
         .layer(DefaultBodyLimit::max(body_limit))
 }
 
-/// Checks the request's signature; signs the answer.
+/// Checks the request's signature, then reads its body and checks it against the signed hash;
+/// signs the answer. Nothing of the body is read before the signature checks out.
 async fn authenticate(State(node): State<Arc<Node>>, request: Request, next: Next) -> Response {
-    let limit = node.network.config.peer_request_bytes_max;
     let (parts, body) = request.into_parts();
     let nonce = header(&parts, signing::NONCE)
         .filter(|nonce| signing::well_formed_nonce(nonce))
         .unwrap_or_default()
         .to_owned();
-    let answer = match to_bytes(body, limit).await {
-        Err(_) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the body is too large",
-        )
-        .into_response(),
-        Ok(body) => match verify(&node, &parts, &body) {
-            Err(refusal) => {
-                tracing::warn!(code = refusal.code(), uri = %parts.uri, "refused a peer request");
-                ApiError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.to_string())
-                    .into_response()
-            }
-            Ok(caller) => {
-                let mut request = Request::from_parts(parts, Body::from(body));
-                request.extensions_mut().insert(Caller(caller));
-                next.run(request).await
-            }
-        },
+    let answer = match verified_body(&node, &parts, body).await {
+        Err(refused) => refused,
+        Ok((caller, body)) => {
+            let mut request = Request::from_parts(parts, Body::from(body));
+            request.extensions_mut().insert(Caller(caller));
+            next.run(request).await
+        }
     };
     sign(&node, &nonce, answer).await
+}
+
+/// The signer and the body of a genuine request, or the refusal of another.
+async fn verified_body(
+    node: &Node,
+    parts: &Parts,
+    body: Body,
+) -> Result<(AirlineId, axum::body::Bytes), Response> {
+    let refuse = |refusal: Refusal| {
+        tracing::warn!(code = refusal.code(), uri = %parts.uri, "refused a peer request");
+        ApiError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.to_string()).into_response()
+    };
+    let (caller, body_sha256) = verify(node, parts).map_err(refuse)?;
+    let body = to_bytes(body, node.network.config.peer_request_bytes_max).await.map_err(|_| {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body is too large")
+            .into_response()
+    })?;
+    if signing::body_sha256(&body) != body_sha256 {
+        return Err(refuse(Refusal::BadSignature));
+    }
+    Ok((caller, body))
 }
 
 fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts.headers.get(name).and_then(|value| value.to_str().ok())
 }
 
-/// Who signed the request, if it is to be believed.
-fn verify(node: &Node, parts: &Parts, body: &[u8]) -> Result<AirlineId, Refusal> {
+/// Who signed the request, if it is to be believed, and the body's hash they signed.
+fn verify(node: &Node, parts: &Parts) -> Result<(AirlineId, String), Refusal> {
     let sender = header(parts, signing::AIRLINE)
         .and_then(|id| AirlineId::parse(id).ok())
         .ok_or(Refusal::Unsigned)?;
@@ -98,6 +108,7 @@ fn verify(node: &Node, parts: &Parts, body: &[u8]) -> Result<AirlineId, Refusal>
         .filter(|n| signing::well_formed_nonce(n))
         .ok_or(Refusal::Unsigned)?;
     let signature = header(parts, signing::SIGNATURE).ok_or(Refusal::Unsigned)?;
+    let body_sha256 = header(parts, signing::BODY_SHA256).ok_or(Refusal::Unsigned)?;
     let key = node.network.key_of(&sender).ok_or(Refusal::UnknownSender)?;
     let now = node.clock.now();
     node.network.guard().check_time(timestamp_ms, now)?;
@@ -111,14 +122,14 @@ fn verify(node: &Node, parts: &Parts, body: &[u8]) -> Result<AirlineId, Refusal>
         receiver: &node.airline.id,
         timestamp_ms,
         nonce,
-        body,
+        body: &[],
     }
-    .message();
+    .message_over(body_sha256);
     if !key.verifies(&message, signature) {
         return Err(Refusal::BadSignature);
     }
     node.network.guard().admit(&sender, nonce, timestamp_ms, now)?;
-    Ok(sender)
+    Ok((sender, body_sha256.to_owned()))
 }
 
 /// Adds this airline's signature of `answer`, bound to the request's `nonce`.
