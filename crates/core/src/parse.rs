@@ -67,7 +67,8 @@ macro_rules! text_conversions {
 pub(crate) use text_conversions;
 
 /// Trims `raw`, collapses inner runs of white space to one space, and checks that the result
-/// has between 1 and `chars_max` characters, none of them a control character.
+/// has between 1 and `chars_max` characters, none of them a control character or an invisible
+/// formatting one ([`invisible`]).
 ///
 /// Shared by every free-text value people type: passenger and customer names.
 pub(crate) fn clean_text(
@@ -80,6 +81,12 @@ pub(crate) fn clean_text(
     // have no place in a name.
     if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {
         return Err(ParseError::new(code, format!("{what} must not contain control characters")));
+    }
+    if raw.chars().any(invisible) {
+        return Err(ParseError::new(
+            code,
+            format!("{what} must not contain invisible or direction-changing characters"),
+        ));
     }
     let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let length = cleaned.chars().count();
@@ -95,9 +102,38 @@ pub(crate) fn clean_text(
     Ok(cleaned)
 }
 
+/// Whether `c` is an invisible formatting character (Unicode's `Cf` that text editors and
+/// tickets show as nothing): bidirectional overrides, embeddings and isolates, which reorder
+/// what is printed after them (a name that reads differently than it sorts and matches), and
+/// zero-width spaces, joiners and marks, which make two names that print alike differ.
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' // soft hyphen
+        | '\u{061C}' // Arabic letter mark
+        | '\u{180E}' // Mongolian vowel separator
+        | '\u{200B}'..='\u{200F}' // zero-width space, non-joiner, joiner; LRM, RLM
+        | '\u{202A}'..='\u{202E}' // embeddings and overrides
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{2066}'..='\u{206F}' // isolates, deprecated format characters
+        | '\u{FEFF}' // zero-width no-break space (BOM)
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_text_refuses_direction_overrides_and_zero_width_characters() {
+        for sneaky in
+            ["Ana\u{202E}arieM", "Ana\u{200B}Maria", "\u{2067}Ana", "Ana\u{FEFF}", "An\u{00AD}a"]
+        {
+            let error = clean_text(sneaky, 64, "x", "a name").unwrap_err();
+            assert!(error.message().contains("invisible"), "{sneaky:?}: {}", error.message());
+        }
+        assert!(clean_text("Zoë Ødegård-Nuñez", 64, "x", "a name").is_ok());
+    }
 
     #[test]
     fn clean_text_collapses_white_space() {

@@ -28,7 +28,7 @@ use std::pin::Pin;
 use axum::extract::{OriginalUri, Request};
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH, VARY, X_CONTENT_TYPE_OPTIONS,
+    IF_NONE_MATCH, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -168,6 +168,9 @@ fn respond(name: &str, content: EmbeddedFile, mime: &str, request: &HeaderMap) -
     }
     if name == INDEX {
         headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY));
+        // `frame-ancestors` says the same to browsers that read CSP; this, to those that do not.
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     }
     let fresh = request
         .get(IF_NONE_MATCH)

@@ -417,7 +417,7 @@ export interface components {
              *     ]
              */
             flights: string[];
-            /** @description One to nine passengers. */
+            /** @description One to nine passengers (`limits.passengers_max`). */
             passengers: components["schemas"]["PassengerBody"][];
             /** @description Per flight, one seat per passenger (`[["12C", "12D"], …]`); absent to have seats chosen. */
             seats?: string[][] | null;
@@ -733,7 +733,10 @@ export interface components {
         };
         /** @description A passenger. */
         PassengerBody: {
-            /** @description Name as it goes on the ticket. */
+            /**
+             * @description Name as it goes on the ticket: letters, no control, invisible or direction-changing
+             *     characters.
+             */
             name: string;
         };
         /** @description A passenger of a booking. */
@@ -766,7 +769,7 @@ export interface components {
             /** @description 8–128 characters. */
             password: string;
             /**
-             * @description Name shown in the account.
+             * @description Name shown in the account: no control, invisible or direction-changing characters.
              * @example Ana Ferreira
              */
             name: string;
@@ -893,6 +896,15 @@ export interface operations {
                     "application/json": components["schemas"]["AboutView"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     publish_flight: {
@@ -914,6 +926,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlightView"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthenticated` */
@@ -943,8 +964,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `payload_too_large`: the body is over `limits.request_body_bytes_max` (64 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `same_origin_and_destination`, `arrival_before_departure`, `departure_in_past`, `invalid_price`… */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -981,6 +1029,15 @@ export interface operations {
                     "application/json": components["schemas"]["FlightView"];
                 };
             };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `flight_not_found` */
             404: {
                 headers: {
@@ -1008,6 +1065,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `payload_too_large`: the body is over `limits.request_body_bytes_max` (64 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `flight_date_changed`, `arrival_before_departure`… */
             422: {
                 headers: {
@@ -1019,6 +1094,15 @@ export interface operations {
             };
             /** @description `precondition_required`: no If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1052,6 +1136,15 @@ export interface operations {
                     "application/json": components["schemas"]["FlightView"];
                 };
             };
+            /** @description `invalid_query`, `invalid_path` or a parameter's own code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `flight_not_found` */
             404: {
                 headers: {
@@ -1063,6 +1156,15 @@ export interface operations {
             };
             /** @description `version_mismatch` */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1092,6 +1194,15 @@ export interface operations {
                     "application/json": components["schemas"]["FlightSegmentList"];
                 };
             };
+            /** @description `invalid_query`, `invalid_path` or a parameter's own code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthenticated` */
             401: {
                 headers: {
@@ -1103,6 +1214,15 @@ export interface operations {
             };
             /** @description `flight_not_found` (not one of this airline's flights) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1129,6 +1249,15 @@ export interface operations {
                     "application/json": components["schemas"]["AirlineList"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     airports: {
@@ -1146,6 +1275,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AirportList"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1172,6 +1310,15 @@ export interface operations {
                     "application/json": components["schemas"]["LoginView"];
                 };
             };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `invalid_credentials`, the same for an unknown user and a wrong password */
             401: {
                 headers: {
@@ -1181,8 +1328,44 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `payload_too_large`: the body is over `limits.request_body_bytes_max` (64 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_body`: JSON of the wrong shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `too_many_attempts`: too many failed logins for this account or from this address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1217,6 +1400,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register: {
@@ -1241,8 +1433,35 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerView"];
                 };
             };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `username_taken` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over `limits.request_body_bytes_max` (64 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1261,6 +1480,15 @@ export interface operations {
             };
             /** @description `too_many_attempts`: too many registrations from this address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1310,6 +1538,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     buy: {
@@ -1346,6 +1583,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingView"];
                 };
             };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthenticated`, `session_expired` */
             401: {
                 headers: {
@@ -1366,6 +1612,24 @@ export interface operations {
             };
             /** @description `seat_unavailable` (naming the flight), `flight_cancelled`, `flight_departed`; with `reference` when a purchase across airlines failed as a whole (the booking is `failed`, nothing was bought on any flight, and this key answers the same again: a new attempt needs a new key) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over `limits.request_body_bytes_max` (64 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1440,6 +1704,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     cancel_booking: {
@@ -1463,6 +1736,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingView"];
                 };
             };
+            /** @description `invalid_query`, `invalid_path` or a parameter's own code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthenticated`, `session_expired` */
             401: {
                 headers: {
@@ -1483,6 +1765,15 @@ export interface operations {
             };
             /** @description `flight_departed`: a flight of the booking has left; `booking_pending`: its purchase is not decided yet */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1538,6 +1829,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     flight: {
@@ -1571,6 +1871,15 @@ export interface operations {
             };
             /** @description `flight_not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1679,6 +1988,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     me: {
@@ -1708,6 +2026,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     network: {
@@ -1727,6 +2054,15 @@ export interface operations {
                     "application/json": components["schemas"]["NetworkView"];
                 };
             };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     routes: {
@@ -1744,6 +2080,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RouteList"];
+                };
+            };
+            /** @description `request_timeout`: past `limits.request_timeout_ms`; `too_many_connections`: over a connection cap (with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

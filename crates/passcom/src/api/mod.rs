@@ -11,6 +11,7 @@
 //! panic guard (500, logged), request metrics, and JSON answers for unknown routes and methods.
 
 mod admin;
+mod answers;
 mod customer;
 mod error;
 pub(crate) mod extract;
@@ -102,12 +103,15 @@ fn api_v1() -> OpenApiRouter<Arc<Node>> {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_v1().into_openapi()
+    let mut document = api_v1().into_openapi();
+    answers::add(&mut document);
+    document
 }
 
 /// The whole HTTP surface of a node.
 pub fn router(node: Arc<Node>) -> Router {
-    let (api, openapi) = api_v1().split_for_parts();
+    let (api, mut openapi) = api_v1().split_for_parts();
+    answers::add(&mut openapi);
     let limits = &node.config.limits;
     let timeout = Duration::from_millis(limits.request_timeout_ms);
     Router::new()

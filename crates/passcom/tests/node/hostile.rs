@@ -260,3 +260,149 @@ async fn password_guessing_and_mass_registration_are_throttled_per_account_and_a
     assert_eq!(register(3).await, 429, "registrations from one address are throttled");
     node.stop().await;
 }
+
+#[tokio::test]
+async fn passenger_names_with_direction_overrides_or_invisible_characters_are_refused() {
+    let node = spawn_node_with("rumos", |_| {}).await;
+    let token = node.customer("viajante").await;
+    let flight = node.flight_id("GRU", "GIG", 1).await;
+    for name in ["Ana \u{202E}azuoS", "Ana\u{200B}Souza", "\u{2066}Ana Souza\u{2069}"] {
+        let refused = node.book(&token, &[&flight], &[name]).await;
+        assert_eq!(
+            (refused.status.as_u16(), refused.code(), refused.body["error"]["field"].as_str()),
+            (422, "invalid_passenger_name", Some("passengers[0].name")),
+            "{name:?}: {refused:?}"
+        );
+    }
+    assert_eq!(node.book(&token, &[&flight], &["Zoë Nuñez"]).await.status.as_u16(), 201);
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn the_web_app_may_not_be_framed() {
+    let node = spawn_node_with("rumos", |_| {}).await;
+    let page = node.client.get(node.url("/")).send().await.unwrap();
+    let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist/index.html");
+    if built.exists() {
+        let headers = page.headers();
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"));
+    }
+    node.stop().await;
+}
+
+/// Bad requests for one operation: content type and body, or none.
+fn bad_requests(has_body: bool, body_bytes_max: usize) -> Vec<(Option<&'static str>, Vec<u8>)> {
+    if !has_body {
+        return vec![(None, Vec::new())];
+    }
+    vec![
+        (Some("application/json"), b"{\"unclosed".to_vec()),
+        (Some("text/plain"), b"{}".to_vec()),
+        (Some("application/json"), vec![b' '; body_bytes_max + 1]),
+        (Some("application/json"), b"[1, 2]".to_vec()),
+        (None, b"{}".to_vec()),
+    ]
+}
+
+#[tokio::test]
+async fn every_answer_to_bad_requests_is_in_the_openapi_document() {
+    const BODY_BYTES_MAX: usize = 1024;
+    let node = spawn_node_with("rumos", |config| {
+        config.limits.request_body_bytes_max = BODY_BYTES_MAX;
+    })
+    .await;
+    let token = node.customer("documentada").await;
+    let document = node.get("/api/v1/openapi.json", None).await.body;
+    let mut undocumented = Vec::new();
+    let mut sent = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        // Every path parameter gets a value that parses as nothing.
+        let concrete: String = path
+            .split('/')
+            .map(|part| if part.starts_with('{') { "x!" } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else { continue };
+            let security = operation["security"].to_string();
+            let bearer = if security.contains("admin") {
+                Some(ADMIN_TOKEN)
+            } else if security.contains("bearer") {
+                Some(token.as_str())
+            } else {
+                None
+            };
+            let has_body = !operation["requestBody"].is_null();
+            for (content_type, body) in bad_requests(has_body, BODY_BYTES_MAX) {
+                let mut request =
+                    node.client.request(method.clone(), node.url(&format!("{concrete}?limit=-1")));
+                if let Some(bearer) = bearer {
+                    request = request.bearer_auth(bearer);
+                }
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                let answer = crate::helpers::answer(request.body(body).send().await.unwrap()).await;
+                sent += 1;
+                let status = answer.status.as_u16().to_string();
+                if operation["responses"][&status].is_null() {
+                    undocumented.push(format!("{method} {path}: {status} {}", answer.code()));
+                }
+            }
+        }
+    }
+    assert!(sent > 40, "{sent} requests");
+    assert!(
+        undocumented.is_empty(),
+        "answers the document does not list:\n{}",
+        undocumented.join("\n")
+    );
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn the_documented_field_limits_are_the_ones_enforced() {
+    let node = spawn_node_with("rumos", |_| {}).await;
+    let document = node.get("/api/v1/openapi.json", None).await.body;
+    let schemas = &document["components"]["schemas"];
+    let limit = |schema: &str, field: &str, key: &str| {
+        schemas[schema]["properties"][field][key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{schema}.{field} {key}")) as usize
+    };
+    let register = |username: String, password: String, name: String| {
+        let body = serde_json::json!({"username": username, "password": password, "name": name});
+        let request = node.client.post(node.url("/api/v1/auth/register")).json(&body);
+        async move { crate::helpers::answer(request.send().await.unwrap()).await }
+    };
+    let (username_max, password_max, name_max) = (
+        limit("RegisterBody", "username", "maxLength"),
+        limit("RegisterBody", "password", "maxLength"),
+        limit("RegisterBody", "name", "maxLength"),
+    );
+    let (user, pass, name) =
+        ("u".repeat(username_max), "p".repeat(password_max), "N".repeat(name_max));
+    assert_eq!(register(user.clone(), pass.clone(), name.clone()).await.status.as_u16(), 201);
+    for (over, code) in [
+        (register(format!("{user}u"), pass.clone(), name.clone()).await, "invalid_username"),
+        (register("outro".into(), format!("{pass}p"), name.clone()).await, "invalid_password"),
+        (register("outro".into(), pass.clone(), format!("{name}N")).await, "invalid_name"),
+    ] {
+        assert_eq!((over.status.as_u16(), over.code()), (422, code), "{over:?}");
+    }
+    let passengers_max =
+        schemas["BookingBody"]["properties"]["passengers"]["maxItems"].as_u64().unwrap() as usize;
+    let token = node.customer("limitada").await;
+    let flight = node.flight_id("GRU", "GIG", 1).await;
+    let names: Vec<String> =
+        (0..=passengers_max).map(|i| format!("Passageiro {}", (b'A' + i as u8) as char)).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let over = node.book(&token, &[&flight], &names).await;
+    assert_eq!(over.status.as_u16(), 422, "{over:?}");
+    let name_max = limit("PassengerBody", "name", "maxLength");
+    let long = node.book(&token, &[&flight], &[&"N".repeat(name_max + 1)]).await;
+    assert_eq!(long.code(), "invalid_passenger_name");
+    node.stop().await;
+}

@@ -10,10 +10,10 @@ use passcom_core::{CustomerName, Password, Username};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::accounts::AccountError;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{BearerToken, CurrentSession, Json};
 use crate::api::views::{CustomerView, LoginView, MeView};
-use crate::accounts::AccountError;
 use crate::http_server::Client;
 use crate::node::Node;
 use crate::throttle::Throttles;
@@ -29,12 +29,18 @@ fn client_ip(client: Option<Extension<Client>>) -> IpAddr {
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     /// 3–32 letters, digits, `.`, `_`, `-`.
-    #[schema(example = "anaferreira")]
+    #[schema(
+        example = "anaferreira",
+        min_length = 3,
+        max_length = 32,
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    )]
     pub username: String,
     /// 8–128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
-    /// Name shown in the account.
-    #[schema(example = "Ana Ferreira")]
+    /// Name shown in the account: no control, invisible or direction-changing characters.
+    #[schema(example = "Ana Ferreira", min_length = 1, max_length = 100)]
     pub name: String,
 }
 

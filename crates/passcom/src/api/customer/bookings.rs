@@ -24,7 +24,8 @@ pub struct BookingBody {
     /// Flight ids in travel order; connections must be feasible.
     #[schema(example = json!(["GI1001-2026-12-01", "BO1001-2026-12-01"]))]
     pub flights: Vec<String>,
-    /// One to nine passengers.
+    /// One to nine passengers (`limits.passengers_max`).
+    #[schema(min_items = 1, max_items = 9)]
     pub passengers: Vec<PassengerBody>,
     /// Per flight, one seat per passenger (`[["12C", "12D"], …]`); absent to have seats chosen.
     pub seats: Option<Vec<Vec<String>>>,
@@ -34,7 +35,9 @@ pub struct BookingBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PassengerBody {
-    /// Name as it goes on the ticket.
+    /// Name as it goes on the ticket: letters, no control, invisible or direction-changing
+    /// characters.
+    #[schema(min_length = 1, max_length = 64)]
     pub name: String,
 }
 
